@@ -1,0 +1,3 @@
+export * from './wissel-config';
+export * from './routing/load-routing-rules';
+export * from './config.module';

@@ -1,0 +1,19 @@
+import { toCountry } from './country';
+
+describe('toCountry', () => {
+  it('upper-cases real country codes', () => {
+    expect(toCountry('nl')).toBe('NL');
+    expect(toCountry(' DE ')).toBe('DE');
+  });
+
+  it.each(['A1', 'A2', 'O1', 'EU', 'AP', 'a1', 'eu'])(
+    'never takes the pseudo-code %s for a country',
+    (code) => {
+      expect(toCountry(code)).toBeUndefined();
+    },
+  );
+
+  it.each(['', 'NLD', 'N', '12', 'ß', 'ıt', null, 42, {}])('refuses %p', (value) => {
+    expect(toCountry(value)).toBeUndefined();
+  });
+});

@@ -1,0 +1,67 @@
+import { type CaseContext, investigationPriority } from '../dedup/case-context';
+import { type CanonicalReferral } from '../referral/canonical-referral';
+import { decide } from './decide';
+import { type RoutingRules } from './routing-rules';
+
+const rules: RoutingRules = {
+  version: 'v+1',
+  home: 'NL',
+  reviewRecipient: 'review',
+  recipients: new Map([
+    ['nl-hotline', { id: 'nl-hotline', kind: 'national_hotline', country: 'NL', hopIds: [] }],
+    ['review', { id: 'review', kind: 'review', hopIds: [] }],
+  ]),
+};
+const referral = {
+  schema: 'wissel.referral/1',
+  source: { kind: 'hotline', organisation: 'x' },
+  sourceRef: { system: 'X', id: '1' },
+  reportedAt: '2026-11-22T00:00:00Z',
+  via: [],
+  incident: { type: 'csam', priority: 'normal' },
+  locators: [{ kind: 'web_page', url: 'https://a.example/' }],
+  media: [],
+  persons: [],
+  hints: { hostingCountry: 'NL' },
+} as CanonicalReferral;
+const context = (overrides: Partial<CaseContext>): CaseContext => ({
+  caseId: 'c1',
+  layer: 'new',
+  newUrlKeys: ['k1'],
+  knownMedia: [],
+  unknownMedia: [],
+  ...overrides,
+});
+
+describe('decide with the case', () => {
+  it('routes new material and records the case in the evidence', () => {
+    const d = decide(referral, rules, context({}));
+    expect(d).toMatchObject({ rule: 'hosting_hint', recipients: ['nl-hotline'] });
+    expect(d.evidence).toMatchObject({ caseId: 'c1', dedupLayer: 'new', hostingCountryHint: 'NL' });
+  });
+
+  it('starts no second chain of notices for a URL its open case already holds', () => {
+    expect(decide(referral, rules, context({ layer: 'url', newUrlKeys: [] }))).toMatchObject({
+      rule: 'joined_open_case',
+      recipients: [],
+    });
+  });
+
+  it.each([
+    ['a URL match that brings a new URL', { layer: 'url', newUrlKeys: ['k2'] }],
+    ['an exact-hash match at another URL', { layer: 'media_hash', newUrlKeys: ['k2'] }],
+    ['a PDQ match', { layer: 'pdq', newUrlKeys: ['k2'] }],
+    ['a re-upload after removal', { layer: 'reupload', newUrlKeys: ['k1'], previousCaseId: 'c0' }],
+    ['known material', { knownMedia: [0] }],
+  ] as Array<[string, Partial<CaseContext>]>)('still routes %s', (_name, overrides) => {
+    expect(decide(referral, rules, context(overrides)).recipients).toEqual(['nl-hotline']);
+  });
+});
+
+describe('investigationPriority', () => {
+  it('raises normal and high to high for unknown material, and keeps urgent', () => {
+    expect(investigationPriority('normal', { unknownMedia: [0] })).toBe('high');
+    expect(investigationPriority('normal', { unknownMedia: [] })).toBe('normal');
+    expect(investigationPriority('urgent', { unknownMedia: [] })).toBe('urgent');
+  });
+});

@@ -1,0 +1,138 @@
+import { type Logger } from '@nestjs/common';
+import { type Consumer, type Kafka, type KafkaMessage } from 'kafkajs';
+import {
+  type BatchHandler,
+  type ConsumerStatus,
+  type InboundMessage,
+  type MessageConsumer,
+} from '../message-bus.port';
+import { summarise } from './summarise-error';
+
+const HEARTBEAT_EVERY_MS = 3000;
+
+export interface KafkaConsumerOptions {
+  groupId: string;
+  /** Partitions handled at once by this instance. */
+  concurrency?: number;
+  /** How long a handler may run before the group considers the member dead. */
+  sessionTimeoutMs?: number;
+}
+
+/**
+ * Our own kafkajs consumer rather than Nest's Kafka transport: Nest's server handles one
+ * message at a time, hides eachBatch and commits on its own schedule (docs/adr/0002).
+ * Here a whole batch goes to the handler, and the offset after the last message is
+ * committed only once the handler resolved, i.e. after the database commit.
+ */
+export class KafkaConsumer implements MessageConsumer {
+  private readonly consumer: Consumer;
+  private state: ConsumerStatus = 'idle';
+
+  constructor(
+    kafka: Kafka,
+    private readonly options: KafkaConsumerOptions,
+    private readonly logger: Logger,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      allowAutoTopicCreation: false,
+    });
+    const { CRASH, STOP, GROUP_JOIN } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, () => (this.state = 'running'));
+    this.consumer.on(STOP, () => {
+      if (this.state !== 'crashed') this.state = 'stopped';
+    });
+    this.consumer.on(CRASH, (event) => {
+      this.state = 'crashed';
+      this.logger.error(
+        { error: String(event.payload.error), restart: event.payload.restart },
+        'consumer crashed',
+      );
+      // kafkajs restarts by itself when the error is retriable; show that as starting.
+      if (event.payload.restart) this.state = 'starting';
+    });
+  }
+
+  status(): ConsumerStatus {
+    return this.state;
+  }
+
+  async start(topics: string[], handler: BatchHandler): Promise<void> {
+    this.state = 'starting';
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.concurrency ?? 1,
+      eachBatch: async ({
+        batch,
+        resolveOffset,
+        heartbeat,
+        commitOffsetsIfNecessary,
+        isRunning,
+        isStale,
+      }) => {
+        if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        const messages = batch.messages.map((m) => toInbound(batch.topic, batch.partition, m));
+        // A long batch (a slow database, the one-by-one fallback) must not get this member
+        // thrown out of its group: keep heartbeating while the handler works.
+        const beat = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_EVERY_MS);
+        try {
+          await handler(messages);
+        } catch (error) {
+          // Rejected: nothing is committed and kafkajs fetches the batch again after its
+          // backoff. Pass on only a summary: a database error carries the query parameters,
+          // i.e. referral contents, and kafkajs would log it whole.
+          this.logger.warn(
+            { error: summarise(error), topic: batch.topic, partition: batch.partition },
+            'batch failed; it will be retried',
+          );
+          throw new Error(
+            `batch on ${batch.topic}/${batch.partition} failed: ${summarise(error).name}`,
+          );
+        } finally {
+          clearInterval(beat);
+        }
+        const last = batch.messages[batch.messages.length - 1]!;
+        // resolveOffset moves this consumer's fetch position; the commit records it in the
+        // group. The payload's commit goes to the group directly: the runner's own
+        // commitOffsets is skipped once stop() began, which would leave a batch finished
+        // during shutdown uncommitted (and handled again after the restart).
+        resolveOffset(last.offset);
+        await commitOffsetsIfNecessary({
+          topics: [
+            {
+              topic: batch.topic,
+              partitions: [
+                { partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
+              ],
+            },
+          ],
+        });
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    // disconnect() waits for the batch in hand to finish (and commit) before leaving.
+    await this.consumer.disconnect();
+  }
+}
+
+function toInbound(topic: string, partition: number, m: KafkaMessage): InboundMessage {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(m.headers ?? {})) {
+    if (value === undefined) continue;
+    headers[name] = Array.isArray(value) ? String(value[0]) : value.toString();
+  }
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    key: m.key ?? null,
+    value: m.value ?? null,
+    headers,
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * The messaging port. The pipeline sees only these shapes; Kafka (kafkajs today) and, in
+ * the embedded mode, Postgres tables are adapters behind them. Moving to another Kafka
+ * client is one new adapter.
+ */
+export interface InboundMessage {
+  topic: string;
+  partition: number;
+  /** Kafka offsets exceed 2^53 in principle, so they travel as strings. */
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
+/**
+ * Handles one batch from one partition. Resolving means every message in it is durably
+ * handled (stored or dead-lettered); only then does the adapter commit the offsets.
+ * Rejecting means nothing is committed and the batch is delivered again later.
+ */
+export type BatchHandler = (messages: InboundMessage[]) => Promise<void>;
+
+export interface OutboundMessage {
+  topic: string;
+  key: string;
+  value: Buffer | string;
+  headers: Record<string, string>;
+}
+
+export type ConsumerStatus = 'idle' | 'starting' | 'running' | 'crashed' | 'stopped';
+
+export interface MessageConsumer {
+  /** Starts consuming; resolves once the consumer runs. */
+  start(topics: string[], handler: BatchHandler): Promise<void>;
+  /** Finishes the batch in hand, commits it, and leaves the group. */
+  stop(): Promise<void>;
+  status(): ConsumerStatus;
+}
+
+export interface MessagePublisher {
+  /** Resolves only once every message is acknowledged by all in-sync replicas. */
+  publish(messages: OutboundMessage[]): Promise<void>;
+  isConnected(): boolean;
+}
+
+export const MESSAGE_CONSUMER_FACTORY = Symbol('MESSAGE_CONSUMER_FACTORY');
+export const MESSAGE_PUBLISHER = Symbol('MESSAGE_PUBLISHER');
+
+/** Makes a consumer for one consumer group; the router owns one per group it joins. */
+export type MessageConsumerFactory = (groupId: string) => MessageConsumer;

@@ -1,0 +1,27 @@
+import { type DataSourceOptions } from 'typeorm';
+import { DecisionEntity } from './entities/decision.entity';
+import { OutboxMessageEntity } from './entities/outbox-message.entity';
+import { ReferralEntity } from './entities/referral.entity';
+import { InitialSchema1763769600000 } from './migrations/1763769600000-initial-schema';
+import { CasesAndDedup1763856000000 } from './migrations/1763856000000-cases-and-dedup';
+
+export const entities = [ReferralEntity, DecisionEntity, OutboxMessageEntity];
+export const migrations = [InitialSchema1763769600000, CasesAndDedup1763856000000];
+
+/**
+ * One definition for the apps, the migrate command and the tests. The schema changes only
+ * through migrations: synchronize stays off everywhere.
+ */
+export function dataSourceOptions(url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTableName: 'typeorm_migrations',
+    // Enough for one app's batches; tune per deployment with the pool settings of pg.
+    extra: { max: 10, connectionTimeoutMillis: 5000 },
+  };
+}

@@ -1,0 +1,44 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { WisselConfig } from '@wissel/config';
+import { dataSourceOptions } from './data-source-options';
+import { OutboxRepository } from './repositories/outbox.repository';
+import { ReferralIntakeRepository } from './repositories/referral-intake.repository';
+import { OutboxSignal } from './outbox-signal';
+import { CaseRepository } from './repositories/case.repository';
+import { KnownHashRepository } from './repositories/known-hash.repository';
+
+/**
+ * The database, for apps. Migrations are not run here: they are their own step
+ * (`npm run migrate`), so that several replicas never race to change the schema.
+ */
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [WisselConfig],
+      useFactory: (config: WisselConfig) => ({
+        ...dataSourceOptions(config.DATABASE_URL),
+        // A few quick tries at start-up; after that the pool reconnects by itself and
+        // readiness reports the database while it is away.
+        retryAttempts: 3,
+        retryDelay: 1000,
+      }),
+    }),
+  ],
+  providers: [
+    ReferralIntakeRepository,
+    OutboxRepository,
+    OutboxSignal,
+    CaseRepository,
+    KnownHashRepository,
+  ],
+  exports: [
+    ReferralIntakeRepository,
+    OutboxRepository,
+    OutboxSignal,
+    CaseRepository,
+    KnownHashRepository,
+  ],
+})
+export class PersistenceModule {}

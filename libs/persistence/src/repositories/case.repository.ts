@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource } from 'typeorm';
+
+export interface PdqRow {
+  id: string;
+  caseId: string;
+  pdq: string;
+}
+
+/** Reads and lifecycle changes of cases outside the intake transaction. */
+@Injectable()
+export class CaseRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** PDQ hashes stored after `afterId`, oldest first: the near-duplicate index catches up with these. */
+  async pdqRowsAfter(afterId: string, limit: number): Promise<PdqRow[]> {
+    return this.dataSource.query(
+      `SELECT id::text, case_id AS "caseId", pdq FROM media_pdq WHERE id > $1 ORDER BY id LIMIT $2`,
+      [afterId, limit],
+    );
+  }
+
+  /**
+   * Records confirmed removal of a case's material (acknowledgements, W6). A later report
+   * of the same URL then starts a new incident linked to this case.
+   */
+  async markRemoved(caseId: string, at: Date): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE "case" SET status = 'removed', removed_at = $2 WHERE id = $1 AND status = 'open'`,
+      [caseId, at],
+    );
+  }
+}

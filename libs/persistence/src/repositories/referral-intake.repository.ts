@@ -1,0 +1,179 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
+import { attachToCase, type CaseAttachment, type CaseKeys } from './case-claims';
+import { OUTBOX_CHANNEL } from './outbox.repository';
+
+/** A referral ready to be stored, with the keys that attach it to a case. */
+export interface IncomingReferral {
+  referral: {
+    id: string;
+    sourceSystem: string;
+    sourceId: string;
+    format: string;
+    schemaVersion: string;
+    priority: string;
+    reportedAt: string;
+    origin: Record<string, unknown>;
+    canonical: unknown;
+    rawPayload: string;
+  };
+  caseKeys: Omit<CaseKeys, 'pdqCaseIds'>;
+  /** PDQ hashes of its media, kept for the near-duplicate index. */
+  pdqHashes: string[];
+}
+
+/** The decision and outbox rows for one stored referral. */
+export interface DecisionRows {
+  decision: {
+    id: string;
+    rule: string;
+    recipients: string[];
+    droppedForLoop: string[];
+    evidence: Record<string, unknown>;
+    rulesetVersion: string;
+  };
+  dispatches: Array<{
+    dispatchId: string;
+    recipientId: string;
+    topic: string;
+    messageKey: string;
+    payload: unknown;
+    headers: Record<string, string>;
+  }>;
+}
+
+/** What the caller decides inside the transaction, referral by referral in batch order. */
+export interface IntakeSteps {
+  /** Open or closed cases holding a PDQ near-duplicate of the referral's media. */
+  pdqCaseIds(item: IncomingReferral): string[];
+  /** The decision, once the referral's case is known. */
+  decide(item: IncomingReferral, attachment: CaseAttachment): DecisionRows;
+}
+
+export interface RecordOutcome {
+  /** Ids of referrals stored now, with the case each joined. */
+  stored: Array<{ id: string; attachment: CaseAttachment }>;
+  /** Ids (as prepared) of referrals whose (system, id) was already stored: nothing written. */
+  duplicates: string[];
+}
+
+@Injectable()
+export class ReferralIntakeRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async record(batch: IncomingReferral[], steps: IntakeSteps): Promise<RecordOutcome> {
+    if (batch.length === 0) return { stored: [], duplicates: [] };
+    return this.dataSource.transaction((manager) => this.recordIn(manager, batch, steps));
+  }
+
+  private async recordIn(
+    manager: EntityManager,
+    batch: IncomingReferral[],
+    steps: IntakeSteps,
+  ): Promise<RecordOutcome> {
+    // One statement per table for the whole batch: the rows travel as one JSON array.
+    const inserted: Array<{ id: string }> = await manager.query(
+      `INSERT INTO referral (id, source_system, source_id, format, schema_version, priority,
+                             reported_at, origin, canonical, raw_payload)
+       SELECT r.id, r.source_system, r.source_id, r.format, r.schema_version, r.priority,
+              r.reported_at, r.origin, r.canonical, r.raw_payload
+         FROM jsonb_to_recordset($1::jsonb) AS r(
+              id uuid, source_system text, source_id text, format text, schema_version text,
+              priority text, reported_at timestamptz, origin jsonb, canonical jsonb, raw_payload text)
+       ON CONFLICT ON CONSTRAINT uq_referral_source DO NOTHING
+       RETURNING id`,
+      [
+        JSON.stringify(
+          batch.map(({ referral: r }) => ({
+            id: r.id,
+            source_system: r.sourceSystem,
+            source_id: r.sourceId,
+            format: r.format,
+            schema_version: r.schemaVersion,
+            priority: r.priority,
+            reported_at: r.reportedAt,
+            origin: r.origin,
+            canonical: r.canonical,
+            raw_payload: r.rawPayload,
+          })),
+        ),
+      ],
+    );
+    const storedIds = new Set(inserted.map((row) => row.id));
+    const attached: Array<{
+      item: IncomingReferral;
+      attachment: CaseAttachment;
+      rows: DecisionRows;
+    }> = [];
+    // In batch order, one referral at a time: a later referral in the same batch sees the
+    // claims of an earlier one (same transaction) and joins its case.
+    for (const item of batch.filter((i) => storedIds.has(i.referral.id))) {
+      const attachment = await attachToCase(manager, item.referral.id, {
+        ...item.caseKeys,
+        pdqCaseIds: steps.pdqCaseIds(item),
+      });
+      if (item.pdqHashes.length > 0) {
+        await manager.query(
+          `INSERT INTO media_pdq (case_id, referral_id, pdq) SELECT $1, $2, unnest($3::text[])`,
+          [attachment.caseId, item.referral.id, item.pdqHashes],
+        );
+      }
+      attached.push({ item, attachment, rows: steps.decide(item, attachment) });
+    }
+    const stored = attached.map(({ item, rows }) => ({ referral: item.referral, ...rows }));
+
+    if (stored.length > 0) {
+      await manager.query(
+        `INSERT INTO decision (id, referral_id, rule, recipients, dropped_for_loop, evidence, ruleset_version)
+         SELECT d.id, d.referral_id, d.rule, d.recipients, d.dropped_for_loop, d.evidence, d.ruleset_version
+           FROM jsonb_to_recordset($1::jsonb) AS d(
+                id uuid, referral_id uuid, rule text, recipients jsonb, dropped_for_loop jsonb,
+                evidence jsonb, ruleset_version text)`,
+        [
+          JSON.stringify(
+            stored.map(({ referral, decision: d }) => ({
+              id: d.id,
+              referral_id: referral.id,
+              rule: d.rule,
+              recipients: d.recipients,
+              dropped_for_loop: d.droppedForLoop,
+              evidence: d.evidence,
+              ruleset_version: d.rulesetVersion,
+            })),
+          ),
+        ],
+      );
+      const dispatches = stored.flatMap(({ referral, dispatches }) =>
+        dispatches.map((o) => ({
+          dispatch_id: o.dispatchId,
+          referral_id: referral.id,
+          recipient_id: o.recipientId,
+          topic: o.topic,
+          message_key: o.messageKey,
+          payload: o.payload,
+          headers: o.headers,
+        })),
+      );
+      if (dispatches.length > 0) {
+        await manager.query(
+          `INSERT INTO outbox (dispatch_id, referral_id, recipient_id, topic, message_key, payload, headers)
+           SELECT o.dispatch_id, o.referral_id, o.recipient_id, o.topic, o.message_key, o.payload, o.headers
+             FROM jsonb_to_recordset($1::jsonb) AS o(
+                  dispatch_id uuid, referral_id uuid, recipient_id text, topic text,
+                  message_key text, payload jsonb, headers jsonb)
+            ORDER BY o.referral_id`,
+          [JSON.stringify(dispatches)],
+        );
+        // Delivered on commit only: the dispatcher wakes exactly when rows are visible.
+        await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+      }
+    }
+    return {
+      stored: attached.map(({ item, attachment }) => ({ id: item.referral.id, attachment })),
+      duplicates: batch
+        .filter((item) => !storedIds.has(item.referral.id))
+        .map((i) => i.referral.id),
+    };
+  }
+}

@@ -1,0 +1,8 @@
+import { type Rejection } from '@wissel/formats';
+
+/**
+ * Why a message was dead-lettered: every format rejection (libs/formats) plus the
+ * pipeline's own reasons. Codes are stable and documented in docs/dead-letters.md.
+ */
+export type DeadLetterReason =
+  Rejection | { code: 'storage_rejected'; field?: string; detail: string };

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ROUTING_RULES, WisselConfig } from '@wissel/config';
+import {
+  decide,
+  effectivePriority,
+  investigationPriority,
+  referralKeys,
+  type CanonicalReferral,
+  type CaseContext,
+  type RoutingRules,
+} from '@wissel/domain';
+import { PARSERS, type InboundFormat } from '@wissel/formats';
+import { Topics, type InboundMessage } from '@wissel/messaging';
+import {
+  isPermanentDataError,
+  ReferralIntakeRepository,
+  type CaseAttachment,
+  type DecisionRows,
+  type IncomingReferral,
+} from '@wissel/persistence';
+import { DeadLetterWriter, type DeadLetter } from './dead-letter-writer';
+import { KnownMaterial, type MediaKnowledge } from './known-material';
+import { PdqCaseIndex } from './pdq-case-index';
+import { prepareDispatches } from './prepare-dispatches';
+
+export interface IntakeOutcome {
+  stored: number;
+  duplicates: number;
+  deadLettered: number;
+}
+
+interface Candidate {
+  message: InboundMessage;
+  item: IncomingReferral;
+  canonical: CanonicalReferral;
+  known: MediaKnowledge;
+}
+
+/**
+ * Intake of a batch of referrals in one format: parse (mapping other formats onto the
+ * canonical referral), de-duplicate into cases, decide, and store each referral with its
+ * case, decision and outbox rows in one transaction; dead-letter what is invalid.
+ * Resolves only when every message is durably stored or dead-lettered, so the caller may
+ * then commit the offsets. Never throws for bad input; throws only when the database or
+ * broker is unavailable, and then nothing was committed.
+ */
+@Injectable()
+export class IntakeReferralsUseCase {
+  private readonly logger = new Logger('intake');
+
+  constructor(
+    private readonly config: WisselConfig,
+    @Inject(ROUTING_RULES) private readonly rules: RoutingRules,
+    private readonly topics: Topics,
+    private readonly referrals: ReferralIntakeRepository,
+    private readonly deadLetters: DeadLetterWriter,
+    private readonly pdq: PdqCaseIndex,
+    private readonly knownMaterial: KnownMaterial,
+  ) {}
+
+  async execute(format: InboundFormat, messages: InboundMessage[]): Promise<IntakeOutcome> {
+    const parse = PARSERS[format];
+    const parsed: Array<{ message: InboundMessage; referral: CanonicalReferral }> = [];
+    const rejected: DeadLetter[] = [];
+    for (const message of messages) {
+      const result = parse(message.value, this.config.MAX_MESSAGE_BYTES);
+      if (result.ok) parsed.push({ message, referral: result.value });
+      else rejected.push({ message, reason: result.rejection });
+    }
+    const known = await this.knownMaterial.classify(parsed.map((p) => p.referral));
+    const candidates = parsed.map(({ message, referral }, i) =>
+      this.prepare(format, referral, message, known[i]!),
+    );
+
+    const { stored, duplicates } = await this.store(candidates, rejected);
+    if (rejected.length > 0) await this.deadLetters.write(rejected);
+
+    const outcome = { stored, duplicates, deadLettered: rejected.length };
+    // Counts and positions only: never URLs or personal data at info level.
+    const first = messages[0];
+    this.logger.log(
+      { format, topic: first?.topic, partition: first?.partition, ...outcome },
+      'batch handled',
+    );
+    return outcome;
+  }
+
+  private prepare(
+    format: InboundFormat,
+    referral: CanonicalReferral,
+    message: InboundMessage,
+    known: MediaKnowledge,
+  ): Candidate {
+    const keys = referralKeys(referral);
+    const item: IncomingReferral = {
+      referral: {
+        id: randomUUID(),
+        sourceSystem: referral.sourceRef.system,
+        sourceId: referral.sourceRef.id,
+        format,
+        schemaVersion: referral.schema,
+        priority: effectivePriority(referral),
+        reportedAt: referral.reportedAt,
+        origin: { topic: message.topic, partition: message.partition, offset: message.offset },
+        canonical: referral,
+        rawPayload: message.value!.toString('utf8'),
+      },
+      caseKeys: { urlKeys: keys.urlKeys, hashes: keys.hashes },
+      pdqHashes: keys.pdq,
+    };
+    return {
+      message,
+      item,
+      canonical: referral,
+      known,
+    };
+  }
+
+  /** Runs inside the intake transaction, once the referral's case is known. */
+  private decideFor(candidate: Candidate, attachment: CaseAttachment): DecisionRows {
+    const { canonical, item, known } = candidate;
+    const context: CaseContext = { ...attachment, ...known };
+    const decision = decide(canonical, this.rules, context);
+    const priority = investigationPriority(effectivePriority(canonical), known);
+    return {
+      decision: { id: randomUUID(), ...decision },
+      dispatches: prepareDispatches(
+        {
+          referralId: item.referral.id,
+          caseId: attachment.caseId,
+          investigationPriority: priority,
+        },
+        canonical,
+        decision,
+        this.topics,
+      ),
+    };
+  }
+
+  /**
+   * The whole batch in one transaction; if the database refuses it for a data reason,
+   * each referral alone, so one bad row is dead-lettered instead of blocking the
+   * partition. An outage is thrown, and the batch is retried later.
+   */
+  private async store(candidates: Candidate[], rejected: DeadLetter[]) {
+    try {
+      return await this.record(candidates);
+    } catch (error) {
+      if (!isPermanentDataError(error)) throw error;
+    }
+    let stored = 0;
+    let duplicates = 0;
+    for (const candidate of candidates) {
+      try {
+        const outcome = await this.record([candidate]);
+        stored += outcome.stored;
+        duplicates += outcome.duplicates;
+      } catch (error) {
+        if (!isPermanentDataError(error)) throw error;
+        rejected.push({
+          message: candidate.message,
+          reason: { code: 'storage_rejected', detail: 'the database refused this referral' },
+        });
+      }
+    }
+    return { stored, duplicates };
+  }
+
+  private async record(candidates: Candidate[]) {
+    const byId = new Map(candidates.map((c) => [c.item.referral.id, c]));
+    // Near-duplicates among stored hashes, and among this batch's own earlier referrals
+    // (not yet committed, so not yet in the shared index).
+    const near = await this.pdq.forBatch(candidates.flatMap((c) => c.item.pdqHashes));
+    const outcome = await this.referrals.record(
+      candidates.map((c) => c.item),
+      {
+        pdqCaseIds: (item) => near.casesNear(item.pdqHashes),
+        decide: (item, attachment) => {
+          near.remember(item.pdqHashes, attachment.caseId);
+          return this.decideFor(byId.get(item.referral.id)!, attachment);
+        },
+      },
+    );
+    return { stored: outcome.stored.length, duplicates: outcome.duplicates.length };
+  }
+}

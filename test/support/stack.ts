@@ -1,0 +1,235 @@
+/**
+ * The real stack for one e2e test file: its own database (cloned from the migrated
+ * template), its own topic prefix, and helpers to start the apps in-process against the
+ * real broker and PostgreSQL, produce, read topics and look at committed offsets.
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type Consumer,
+  type KafkaMessage,
+  type Producer,
+} from 'kafkajs';
+import { Client } from 'pg';
+import { loadRoutingRules } from '@wissel/config';
+import { provisionTopics, Topics } from '@wissel/messaging';
+import { DispatcherModule } from '../../apps/dispatcher/src/dispatcher.module';
+import { GatewayModule } from '../../apps/gateway/src/gateway.module';
+import { RouterModule } from '../../apps/router/src/router.module';
+import { databaseUrl, testEnv } from './test-env';
+
+export const ROUTING_CONFIG = join(__dirname, '../../config/routing.yaml');
+const apps = { router: RouterModule, dispatcher: DispatcherModule, gateway: GatewayModule };
+
+export interface ReadMessage {
+  partition: number;
+  offset: string;
+  key: string | null;
+  headers: Record<string, string>;
+  value: string;
+}
+
+export class TopicReader {
+  readonly messages: ReadMessage[] = [];
+  constructor(private readonly consumer: Consumer) {}
+
+  async until(predicate: (all: ReadMessage[]) => boolean, what: string): Promise<ReadMessage[]> {
+    return eventually(async () => (predicate(this.messages) ? this.messages : undefined), what);
+  }
+
+  async close(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+}
+
+export class TestStack {
+  readonly kafka: Kafka;
+  readonly topics: Topics;
+  readonly db: Client;
+  private readonly producer: Producer;
+  private readonly closers: Array<() => Promise<unknown>> = [];
+
+  private constructor(
+    readonly env: Record<string, string>,
+    readonly prefix: string,
+  ) {
+    this.kafka = new Kafka({
+      clientId: 'e2e',
+      brokers: testEnv.kafkaBrokers.split(','),
+      logLevel: logLevel.NOTHING,
+    });
+    this.topics = new Topics(prefix);
+    this.db = new Client({ connectionString: env.DATABASE_URL });
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+
+  /** A fresh database and topic set for one test file. */
+  static async create(name: string, options: { partitions?: number } = {}): Promise<TestStack> {
+    const run = process.env.WISSEL_TEST_RUN;
+    if (!run) throw new Error('WISSEL_TEST_RUN is not set: run e2e tests through jest (npm test)');
+    const id = `${name}_${randomBytes(2).toString('hex')}`;
+    const database = `wissel_e2e_${run}_${id}`;
+    const admin = new Client({ connectionString: testEnv.adminDatabaseUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database} TEMPLATE wissel_e2e_${run}_template`);
+    await admin.end();
+
+    const prefix = `e2e-${run}-${id}.`;
+    const stack = new TestStack(
+      {
+        DATABASE_URL: databaseUrl(database),
+        KAFKA_BROKERS: testEnv.kafkaBrokers,
+        KAFKA_TOPIC_PREFIX: prefix,
+        ROUTER_GROUP_ID: `${prefix}router`,
+        ROUTING_CONFIG,
+        OUTBOX_POLL_MS: '200',
+        LOG_LEVEL: 'warn',
+        // The apps' own warnings stay visible; the Kafka client's retry chatter does not.
+        KAFKA_LOG_LEVEL: 'nothing',
+      },
+      prefix,
+    );
+    await stack.db.connect();
+    await stack.producer.connect();
+    await provisionTopics(
+      stack.kafka,
+      stack.topics.all(loadRoutingRules(ROUTING_CONFIG).recipients.keys()),
+      {
+        partitions: options.partitions ?? 1,
+        replicationFactor: 1,
+      },
+    );
+    return stack;
+  }
+
+  /** Starts one app in this process with this stack's settings (plus overrides). */
+  async start(
+    app: keyof typeof apps,
+    overrides: Record<string, string> = {},
+  ): Promise<INestApplication> {
+    const env = { ...this.env, ...overrides };
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      const instance = await NestFactory.create(apps[app], {
+        logger: ['error', 'warn'],
+        abortOnError: false,
+      });
+      await instance.init();
+      this.closers.push(() => instance.close());
+      return instance;
+    } finally {
+      process.env = saved;
+    }
+  }
+
+  async produce(
+    topic: string,
+    values: Array<string | Buffer>,
+    partition?: number,
+  ): Promise<string[]> {
+    const [meta] = await this.producer.send({
+      topic,
+      acks: -1,
+      messages: values.map((value) => ({
+        value,
+        ...(partition === undefined ? {} : { partition }),
+      })),
+    });
+    const base = BigInt(meta!.baseOffset!);
+    return values.map((_, i) => (base + BigInt(i)).toString());
+  }
+
+  /** Reads a topic from its beginning into memory. */
+  async read(topic: string): Promise<TopicReader> {
+    const consumer = this.kafka.consumer({
+      groupId: `${this.prefix}reader-${randomBytes(3).toString('hex')}`,
+    });
+    const reader = new TopicReader(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        reader.messages.push(toRead(partition, message));
+      },
+    });
+    this.closers.push(() => reader.close());
+    return reader;
+  }
+
+  /** The group's committed offset on partition 0 of a topic, or -1 if none. */
+  async committedOffset(groupId: string, topic: string): Promise<bigint> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const offset = entry?.partitions.find((p) => p.partition === 0)?.offset ?? '-1';
+      return BigInt(offset);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async count(sql: string, params: unknown[] = []): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${sql}`,
+      params,
+    );
+    return rows[0]!.n;
+  }
+
+  /** Closes apps and readers in reverse order of starting, then the connections. */
+  async close(): Promise<void> {
+    for (const close of this.closers.reverse()) await close().catch(() => undefined);
+    this.closers.length = 0;
+    await this.producer.disconnect();
+    await this.db.end();
+  }
+
+  /** Closes everything started so far but keeps the stack usable (for restart tests). */
+  async stopApps(): Promise<void> {
+    for (const close of this.closers.reverse()) await close().catch(() => undefined);
+    this.closers.length = 0;
+  }
+}
+
+function toRead(partition: number, m: KafkaMessage): ReadMessage {
+  return {
+    partition,
+    offset: m.offset,
+    key: m.key?.toString() ?? null,
+    headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, String(v)])),
+    value: m.value?.toString() ?? '',
+  };
+}
+
+/** Polls until `probe` gives a value (not undefined/false) or fails after the timeout. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
+  );
+}
