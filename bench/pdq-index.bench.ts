@@ -13,6 +13,7 @@
  *   PDQ_BENCH_ADDS     single adds in the incremental phase (default 100000; 0 to skip)
  *   PDQ_BENCH_CHUNKS   chunk widths, comma-separated (default: the index's 16 x 16)
  *   PDQ_BENCH_DISTANCE max distance (default 31)
+ *   PDQ_BENCH_BATCH    queries per queryMany() call in the batched phase (default 4096)
  * A first argument, if given, replaces PDQ_BENCH_SIZES.
  */
 import { PdqIndex } from '../libs/domain/src/dedup/pdq-index';
@@ -25,6 +26,7 @@ const queryCount = Number(process.env.PDQ_BENCH_QUERIES ?? 20_000);
 const addCount = Number(process.env.PDQ_BENCH_ADDS ?? 100_000);
 const maxDistance = Number(process.env.PDQ_BENCH_DISTANCE ?? 31);
 const chunkWidths = process.env.PDQ_BENCH_CHUNKS?.split(',').map(Number);
+const batchSize = Number(process.env.PDQ_BENCH_BATCH ?? 4096);
 const WARMUP = 2_000;
 const BATCH = 1 << 16;
 const RANDOM_QUERY_BASE = 0x80000000; // word inputs of random queries: disjoint from stored ones
@@ -170,6 +172,33 @@ function benchSize(n: number): void {
     `lookups: ${((timed.length / wallNs) * 1e9).toFixed(0)}/s on one core ` +
       `(p50 ${micros(pct(0.5))}, p99 ${micros(pct(0.99))}, max ${micros(sorted[sorted.length - 1]!)}), ` +
       `${hits} matches, planted near-duplicates missed: ${missed}`,
+  );
+
+  // The same timed queries through queryMany(), as the router's intake batches look them up.
+  index.queryMany(queries.slice(0, WARMUP).map((q) => q.hex));
+  let batchMissed = 0;
+  let batchHits = 0;
+  const batchLatencies: number[] = [];
+  const t6 = process.hrtime.bigint();
+  for (let from = 0; from < timed.length; from += batchSize) {
+    const part = timed.slice(from, from + batchSize);
+    const t7 = process.hrtime.bigint();
+    const answers = index.queryMany(part.map((q) => q.hex));
+    batchLatencies.push(Number(process.hrtime.bigint() - t7));
+    answers.forEach((matches, k) => {
+      batchHits += matches.length;
+      const planted = part[k]!.planted;
+      if (planted && !matches.some((m) => m.id === planted.id && m.distance === planted.distance)) {
+        batchMissed++;
+      }
+    });
+  }
+  const batchNs = Number(process.hrtime.bigint() - t6);
+  console.log(
+    `batched lookups (queryMany, ${batchSize} per call): ` +
+      `${((timed.length / batchNs) * 1e9).toFixed(0)}/s on one core ` +
+      `(a call takes ${(Math.max(...batchLatencies) / 1e6).toFixed(0)} ms at most), ` +
+      `${batchHits} matches, planted near-duplicates missed: ${batchMissed}`,
   );
 
   if (addCount > 0) {

@@ -362,6 +362,67 @@ describe('PdqIndex', () => {
     }
   });
 
+  describe('queryMany', () => {
+    // 40k hashes: one segment of the size that keeps its bucket slots in WebAssembly memory.
+    const { oracle, next } = filled(40_000, 21);
+    const planted: Uint32Array[] = [];
+    let nearWithin31 = 0;
+    for (let k = 0; k < 150; k++) {
+      const stored = oracle.entries[next() % oracle.entries.length]!.words;
+      const flips = next() % 40;
+      if (k % 3 !== 0 && flips <= 31) nearWithin31++;
+      planted.push(k % 3 === 0 ? randomWords(next) : flipRandom(stored, flips, next));
+    }
+
+    it.each([
+      ['the configured distance', undefined, 31],
+      ['a smaller distance', 12, 12],
+      ['a larger distance', 45, 45],
+    ])('answers a batch as query() does, at %s', (_label, maxDistance, expectedDistance) => {
+      oracle.index.flush();
+      const answers = oracle.index.queryMany(
+        planted.map((w) => formatPdq(w)),
+        maxDistance,
+      );
+      expect(answers).toHaveLength(planted.length);
+      answers.forEach((answer, k) =>
+        expect(answer).toEqual(oracle.expected(planted[k]!, expectedDistance)),
+      );
+      // The planted near-duplicates (distance <= 31) must all be found.
+      if (expectedDistance >= 31) {
+        expect(answers.filter((a) => a.length > 0).length).toBeGreaterThanOrEqual(nearWithin31);
+      }
+    });
+
+    it('covers every segment and the unindexed tail, and small batches', () => {
+      const { oracle: grown, next: more } = filled(40_000, 22);
+      grown.index.flush();
+      for (let i = 0; i < 3_000; i++) grown.add(50_000 + i, randomWords(more)); // a 2nd segment
+      grown.index.flush();
+      const tailHash = randomWords(more);
+      grown.add(99_999, tailHash); // stays in the tail
+      expect(grown.index.stats().segments.length).toBe(2);
+      const queries = [
+        tailHash,
+        ...grown.entries.slice(-80).map((e) => flipRandom(e.words, 5, more)),
+      ];
+      for (const batch of [queries, queries.slice(0, 3)]) {
+        const answers = grown.index.queryMany(batch.map((w) => formatPdq(w)));
+        answers.forEach((answer, k) => expect(answer).toEqual(grown.expected(batch[k]!, 31)));
+      }
+      expect(grown.index.queryMany([formatPdq(tailHash)])[0]).toContainEqual({
+        id: 99_999,
+        distance: 0,
+      });
+    });
+
+    it('rejects a batch with a bad hash', () => {
+      const hexes = planted.map((w) => formatPdq(w));
+      hexes[70] = 'x'.repeat(64);
+      expect(() => oracle.index.queryMany(hexes)).toThrow(InvalidPdqInputError);
+    });
+  });
+
   it('rejects bad hashes, ids, distances and options with a clear error', () => {
     const index = new PdqIndex();
     const good = 'ab'.repeat(32);

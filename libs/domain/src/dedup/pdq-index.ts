@@ -72,6 +72,12 @@
  */
 import { DomainError } from '../errors';
 import { PDQ_BITS, PDQ_WORDS, parsePdqInto, popcount32, wordsDistance } from './hamming';
+import {
+  KERNEL_MAX_EACH_PROBES,
+  KERNEL_MAX_PROBES,
+  KernelTable,
+  SLOTS_BYTE_OFFSET,
+} from './pdq-kernel';
 
 export { hammingDistance, parsePdq } from './hamming';
 
@@ -147,6 +153,21 @@ const TEMP_WORDS = INLINE_WORDS + 2;
 const SCAN_BLOCK = 4096;
 /** Planner: cost of checking one entry in a full scan, in candidate checks. */
 const SCAN_COST = 1.5;
+/**
+ * Segments from this size keep their bucket slots in WebAssembly memories and filter them with
+ * the popcount kernel (pdq-kernel.ts); smaller ones use the JavaScript filter, which is as fast
+ * for a few candidates and reserves no address space.
+ */
+const WASM_MIN_ENTRIES = 1 << 15;
+/**
+ * queryMany: batches from this many queries probe each bucket table in address order (see
+ * searchSegmentMany); smaller ones are answered one query at a time. Larger batches are cut
+ * into parts of MANY_PART queries, which bounds the probe arrays (~16 bytes a probe).
+ */
+const MANY_MIN = 64;
+const MANY_PART = 4096;
+/** Radix digit of the probe sort: keys are at most MAX_CHUNK_WIDTH = 24 bits, two passes. */
+const RADIX_BITS = 12;
 /** Words between the touches of lookup pass 1b: one per 64-byte cache line. */
 const TOUCH_STRIDE = 16;
 /**
@@ -289,6 +310,8 @@ interface Segment {
   readonly offsets: Uint32Array[];
   readonly entries: Uint32Array[];
   readonly numbers: Uint32Array[];
+  /** Per chunk: the WebAssembly table holding entries[c], if the segment uses the kernel. */
+  readonly kernels: Array<KernelTable | undefined>;
   /** The last plan (see planSegment): distance, radii per chunk, linear or not. */
   plannedDistance: number;
   readonly radii: Int32Array;
@@ -390,6 +413,24 @@ export class PdqIndex {
   }
 
   /**
+   * The matches of many queries at once: the same answer as query() for each hash, in order.
+   * From MANY_MIN queries, every bucket table is probed for the whole batch in address order,
+   * which turns a lookup's thousands of random memory reads into a near-sequential pass: on a
+   * 10M index several times the rate of single lookups (bench/README.md). The router's intake
+   * batches use it.
+   */
+  queryMany(pdqHexes: readonly string[], maxDistance?: number): PdqMatch[][] {
+    const d =
+      maxDistance === undefined ? this.maxDistance : checkDistance(maxDistance, 'maxDistance');
+    if (pdqHexes.length < MANY_MIN) return pdqHexes.map((hex) => this.query(hex, d));
+    const results: PdqMatch[][] = [];
+    for (let from = 0; from < pdqHexes.length; from += MANY_PART) {
+      results.push(...this.queryPart(pdqHexes.slice(from, from + MANY_PART), d));
+    }
+    return results;
+  }
+
+  /**
    * Indexes everything added so far. Lookups do this themselves when needed; call it to take
    * the cost at a chosen moment (right after a bulk load, say).
    */
@@ -448,6 +489,52 @@ export class PdqIndex {
       segments: this.segments.map((s) => s.hi - s.lo),
       bytes,
     };
+  }
+
+  private queryPart(pdqHexes: readonly string[], d: number): PdqMatch[][] {
+    const count = pdqHexes.length;
+    const queries = new Uint32Array(count * PDQ_WORDS);
+    for (let i = 0; i < count; i++) {
+      if (!parsePdqInto(pdqHexes[i]!, queries, i * PDQ_WORDS)) throw invalidHash(pdqHexes[i]);
+    }
+    this.ensureIndexed(TAIL_MAX);
+    const entries: number[][] = Array.from({ length: count }, () => []);
+    const distances: number[][] = Array.from({ length: count }, () => []);
+    for (const segment of this.segments) {
+      if (!this.planSegment(segment, d) && segment.kernels.every(Boolean)) {
+        this.searchSegmentMany(segment, d, queries, count, entries, distances);
+        continue;
+      }
+      for (let i = 0; i < count; i++) {
+        this.q.set(queries.subarray(i * PDQ_WORDS, (i + 1) * PDQ_WORDS));
+        this.collectHits(
+          () => {
+            if (segment.linear) this.scan(segment.lo, segment.hi, d);
+            else this.searchSegment(segment, d);
+          },
+          entries[i]!,
+          distances[i]!,
+        );
+      }
+    }
+    for (let i = 0; i < count; i++) {
+      this.q.set(queries.subarray(i * PDQ_WORDS, (i + 1) * PDQ_WORDS));
+      this.collectHits(() => this.scan(this.indexed, this.count, d), entries[i]!, distances[i]!);
+    }
+    return entries.map((found, i) =>
+      found
+        .map((entry, k) => ({ id: this.ids[entry]!, distance: distances[i]![k]! }))
+        .sort((a, b) => a.distance - b.distance || a.id - b.id),
+    );
+  }
+
+  /** Runs a single-query search and appends its hits to the given arrays. */
+  private collectHits(search: () => void, entries: number[], distances: number[]): void {
+    this.hitEntries.length = 0;
+    this.hitDistances.length = 0;
+    search();
+    entries.push(...this.hitEntries);
+    distances.push(...this.hitDistances);
   }
 
   // --- storage -------------------------------------------------------------------------------
@@ -509,6 +596,7 @@ export class PdqIndex {
     const offsets: Uint32Array[] = [];
     const entries: Uint32Array[] = [];
     const numbers: Uint32Array[] = [];
+    const kernels: Array<KernelTable | undefined> = [];
     const store = this.store;
     let temp: Uint32Array | undefined;
     for (let c = 0; c < layout.chunks; c++) {
@@ -529,7 +617,8 @@ export class PdqIndex {
         off[(v & keyMask) + 1]++;
       }
       for (let k = 1; k < off.length; k++) off[k] += off[k - 1]!;
-      const ent = new Uint32Array(n * INLINE_WORDS);
+      const kernel = n >= WASM_MIN_ENTRIES ? KernelTable.create(n * INLINE_WORDS) : undefined;
+      const ent = kernel ? kernel.slots : new Uint32Array(n * INLINE_WORDS);
       const num = new Uint32Array(n);
       const cursor = off.slice(0, keyMask + 1);
       if (n < TWO_PASS_MIN_ENTRIES) {
@@ -577,6 +666,7 @@ export class PdqIndex {
       offsets.push(off);
       entries.push(ent);
       numbers.push(num);
+      kernels.push(kernel);
     }
     return {
       lo,
@@ -586,6 +676,7 @@ export class PdqIndex {
       offsets,
       entries,
       numbers,
+      kernels,
       plannedDistance: -1,
       radii: new Int32Array(layout.chunks),
       linear: false,
@@ -661,6 +752,29 @@ export class PdqIndex {
       const first = chunkFirst[c]!;
       const last = chunkFirst[c + 1]!;
       if (first === last) continue;
+      const qa = q[layout.inline[c * INLINE_WORDS]!]! | 0;
+      const qb = q[layout.inline[c * INLINE_WORDS + 1]!]! | 0;
+      const qc = q[layout.inline[c * INLINE_WORDS + 2]!]! | 0;
+      const numbers = segment.numbers[c]!;
+      const kernel = segment.kernels[c];
+      if (kernel && last - first <= KERNEL_MAX_PROBES) {
+        const probes = kernel.probes;
+        for (let r = first, k = 0; r < last; r++, k += 3) {
+          probes[k] = starts[r]! * 4 + SLOTS_BYTE_OFFSET;
+          probes[k + 1] = ends[r]! * 4 + SLOTS_BYTE_OFFSET;
+          probes[k + 2] = limits[r]!;
+        }
+        const found = kernel.scan(last - first, qa, qb, qc);
+        if (found >= 0) {
+          const survivors = kernel.survivors;
+          for (let i = 0; i < found; i++) {
+            const slot = (survivors[i]! - SLOTS_BYTE_OFFSET) / (INLINE_WORDS * 4);
+            this.verify(segment, c, numbers[slot]!, d);
+          }
+          continue;
+        }
+        // More survivors than the kernel returns at once (a huge distance): the JS filter below.
+      }
       let words = 0;
       for (let r = first; r < last; r++) words += ends[r]! - starts[r]!;
       if (this.survivors.length * INLINE_WORDS < words) {
@@ -674,14 +788,156 @@ export class PdqIndex {
         limits,
         first,
         last,
-        q[layout.inline[c * INLINE_WORDS]!]! | 0,
-        q[layout.inline[c * INLINE_WORDS + 1]!]! | 0,
-        q[layout.inline[c * INLINE_WORDS + 2]!]! | 0,
+        qa,
+        qb,
+        qc,
         survivors,
       );
-      const numbers = segment.numbers[c]!;
       for (let i = 0; i < found; i++) this.verify(segment, c, numbers[survivors[i]!]!, d);
     }
+  }
+
+  /**
+   * searchSegment for a batch of queries. Per probed chunk: every (query, probe) pair becomes
+   * a bucket key, the pairs are radix-sorted by key, and the kernel filters the buckets in
+   * that order, each against its own query's inline words. At a few thousand queries the
+   * probes of neighbouring keys land in the same pages and cache lines, so the hardware reads
+   * ahead instead of taking a miss and a page walk per bucket.
+   */
+  private searchSegmentMany(
+    segment: Segment,
+    d: number,
+    queries: Uint32Array,
+    count: number,
+    entries: number[][],
+    distances: number[][],
+  ): void {
+    const { layout, radii, keyBits } = segment;
+    const chunks = layout.chunks;
+    const queryKeys = new Int32Array(count * chunks);
+    for (let i = 0; i < count; i++) {
+      for (let c = 0; c < chunks; c++) {
+        queryKeys[i * chunks + c] =
+          layout.value(queries, i * PDQ_WORDS, c) & ((1 << keyBits[c]!) - 1);
+      }
+    }
+    for (let c = 0; c < chunks; c++) {
+      if (radii[c]! < 0) continue;
+      const { masks, pops } = probeMasks(keyBits[c]!, radii[c]!);
+      const perQuery = masks.length;
+      const total = count * perQuery;
+      const keys = new Uint32Array(total);
+      const pairs = new Uint32Array(total);
+      for (let i = 0, k = 0; i < count; i++) {
+        const qKey = queryKeys[i * chunks + c]!;
+        for (let m = 0; m < perQuery; m++, k++) {
+          keys[k] = (qKey ^ masks[m]!) >>> 0;
+          pairs[k] = k;
+        }
+      }
+      const order = radixSortPairs(keys, pairs, keyBits[c]!);
+      const kernel = segment.kernels[c]!;
+      const off = segment.offsets[c]!;
+      const numbers = segment.numbers[c]!;
+      const ia = layout.inline[c * INLINE_WORDS]!;
+      const ib = layout.inline[c * INLINE_WORDS + 1]!;
+      const ic = layout.inline[c * INLINE_WORDS + 2]!;
+      const probes = kernel.probes;
+      const probeQuery = new Int32Array(KERNEL_MAX_EACH_PROBES);
+      let next = 0;
+      while (next < total) {
+        // Fill one kernel call with non-empty buckets, in key order.
+        let n = 0;
+        for (; next < total && n < KERNEL_MAX_EACH_PROBES; next++) {
+          const key = order.keys[next]!;
+          const start = off[key]!;
+          const end = off[key + 1]!;
+          if (start === end) continue;
+          const pair = order.pairs[next]!;
+          const i = (pair / perQuery) | 0;
+          const base = i * PDQ_WORDS;
+          const p = n * 6;
+          probes[p] = start * INLINE_WORDS * 4 + SLOTS_BYTE_OFFSET;
+          probes[p + 1] = end * INLINE_WORDS * 4 + SLOTS_BYTE_OFFSET;
+          probes[p + 2] = d - pops[pair - i * perQuery]!;
+          probes[p + 3] = queries[base + ia]! | 0;
+          probes[p + 4] = queries[base + ib]! | 0;
+          probes[p + 5] = queries[base + ic]! | 0;
+          probeQuery[n++] = i;
+        }
+        const found = kernel.scanEach(n);
+        if (found < 0) {
+          // More survivors than one call returns (a very large distance): filter in JS.
+          for (let r = 0; r < n; r++) {
+            const p = r * 6;
+            const limit = probes[p + 2]!;
+            const slots = kernel.slots;
+            for (let a = probes[p]!; a < probes[p + 1]!; a += INLINE_WORDS * 4) {
+              const s = (a - SLOTS_BYTE_OFFSET) >>> 2;
+              const bits =
+                popcount32(slots[s]! ^ probes[p + 3]!) +
+                popcount32(slots[s + 1]! ^ probes[p + 4]!) +
+                popcount32(slots[s + 2]! ^ probes[p + 5]!);
+              if (bits <= limit) {
+                this.verifyOf(
+                  segment,
+                  c,
+                  numbers[s / INLINE_WORDS]!,
+                  d,
+                  queries,
+                  queryKeys,
+                  probeQuery[r]!,
+                  entries,
+                  distances,
+                );
+              }
+            }
+          }
+          continue;
+        }
+        const survivors = kernel.survivors;
+        for (let k = 0; k < found; k++) {
+          const slot = (survivors[2 * k]! - SLOTS_BYTE_OFFSET) / (INLINE_WORDS * 4);
+          this.verifyOf(
+            segment,
+            c,
+            numbers[slot]!,
+            d,
+            queries,
+            queryKeys,
+            probeQuery[survivors[2 * k + 1]!]!,
+            entries,
+            distances,
+          );
+        }
+      }
+    }
+  }
+
+  /** verify() for query i of a batch (its words in `queries`, its chunk keys in queryKeys). */
+  private verifyOf(
+    segment: Segment,
+    c: number,
+    entry: number,
+    d: number,
+    queries: Uint32Array,
+    queryKeys: Int32Array,
+    i: number,
+    entries: number[][],
+    distances: number[][],
+  ): void {
+    const base = entry * PDQ_WORDS;
+    const distance = wordsDistance(this.store, base, queries, i * PDQ_WORDS);
+    if (distance > d) return;
+    const { layout, keyBits, radii } = segment;
+    const chunks = layout.chunks;
+    for (let j = 0; j < c; j++) {
+      if (radii[j]! < 0) continue;
+      const key = layout.value(this.store, base, j) & ((1 << keyBits[j]!) - 1);
+      if (popcount32(key ^ queryKeys[i * chunks + j]!) <= radii[j]!) return; // found through j
+    }
+    entries[i]!.push(entry);
+    distances[i]!.push(distance);
   }
 
   /**
@@ -747,6 +1003,43 @@ function planRadii(keyBits: Int32Array, size: number, d: number, radii: Int32Arr
     cost += bestCost;
   }
   return cost;
+}
+
+/**
+ * Sorts keys (each < 2^bits, bits <= 24) with their pairs by key: LSD radix sort in digits of
+ * RADIX_BITS, stable. Hand-written: a typed-array sort of packed (key, pair) numbers was the
+ * alternative, ~10x slower at the sizes here, and no library sorts two parallel typed arrays.
+ */
+function radixSortPairs(
+  keys: Uint32Array,
+  pairs: Uint32Array,
+  bits: number,
+): { keys: Uint32Array; pairs: Uint32Array } {
+  let fromKeys: Uint32Array = keys;
+  let fromPairs: Uint32Array = pairs;
+  let toKeys: Uint32Array = new Uint32Array(keys.length);
+  let toPairs: Uint32Array = new Uint32Array(keys.length);
+  const counts = new Uint32Array(1 << RADIX_BITS);
+  const digitMask = (1 << RADIX_BITS) - 1;
+  for (let shift = 0; shift < bits; shift += RADIX_BITS) {
+    counts.fill(0);
+    for (let k = 0; k < fromKeys.length; k++) counts[(fromKeys[k]! >>> shift) & digitMask]++;
+    let sum = 0;
+    for (let v = 0; v < counts.length; v++) {
+      const c = counts[v]!;
+      counts[v] = sum;
+      sum += c;
+    }
+    for (let k = 0; k < fromKeys.length; k++) {
+      const key = fromKeys[k]!;
+      const at = counts[(key >>> shift) & digitMask]!++;
+      toKeys[at] = key;
+      toPairs[at] = fromPairs[k]!;
+    }
+    [fromKeys, toKeys] = [toKeys, fromKeys];
+    [fromPairs, toPairs] = [toPairs, fromPairs];
+  }
+  return { keys: fromKeys, pairs: fromPairs };
 }
 
 /**
