@@ -1,0 +1,13 @@
+export * from './errors';
+export * from './message';
+export * from './defaults';
+export * from './algorithms';
+export * from './ed25519-keys';
+export * from './content-digest';
+export { DERIVED_COMPONENTS, type DerivedComponent } from './components';
+export type { SignatureParams, SignatureParamName } from './signature-params';
+export { buildSignatureBase, type SignatureBase } from './signature-base';
+export * from './sign-request';
+export * from './verify-request';
+export * from './canonical-json';
+export * from './json-signature';
