@@ -9,3 +9,4 @@ export * from './dedup/referral-keys';
 export * from './dedup/url-key';
 export * from './dedup/pdq-index';
 export * from './routing/decide';
+export * from './routing/jurisdiction';

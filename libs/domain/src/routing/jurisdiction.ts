@@ -1,0 +1,265 @@
+import { type CanonicalReferral } from '../referral/canonical-referral';
+import { toCountry } from '../referral/country';
+import { cameThrough } from './decide-placeholder';
+import { type Recipient, type RecipientKind, type RoutingRules } from './routing-rules';
+
+/**
+ * Jurisdiction (W5): where a referral goes, from where its material is hosted (removal) and
+ * where the people behind it are (investigation). The two are kept apart on purpose: the
+ * hoster's country decides who sends notice-and-takedown, the uploader's or victim's country
+ * decides which police investigate, and one referral often needs both.
+ *
+ * Pure: the facts (traces of each locator's host, geolocated investigation signals, police
+ * holds) are gathered by the caller; this function only applies the rules to them.
+ */
+
+/** What tracing found out about one locator's hosting. */
+export type HostingStatus =
+  /** Addresses resolved and placed in one or more countries (or an origin is known). */
+  | 'located'
+  /** The host sits behind a CDN or reverse proxy and no origin is known. */
+  | 'behind_cdn'
+  /** No address, no country in the data, or a DNS failure. */
+  | 'unresolved'
+  /** .onion / .i2p: no notice-and-takedown is possible, only the police can act. */
+  | 'hidden_service';
+
+export interface HostingFinding {
+  /** Index of the locator in referral.locators. */
+  locator: number;
+  status: HostingStatus;
+  /** Hosting countries (ISO 3166-1 alpha-2), one per distinct country of the host's addresses. */
+  countries: string[];
+  /** The CDN the host sits behind, when status is behind_cdn (or an origin was found behind it). */
+  cdn?: string;
+  /** Geolocated and registered countries disagree: recorded, and it lowers confidence. */
+  countriesDisagree?: boolean;
+}
+
+export type InvestigationRole = 'uploader' | 'account' | 'victim' | 'police_case';
+
+/** A country that matters for investigation, and why. */
+export interface InvestigationFinding {
+  role: InvestigationRole;
+  country: string;
+  /** Where the country came from: the sender's estimate, a geolocated IP event, a police case. */
+  basis: 'estimated' | 'ip_event' | 'law_enforcement';
+}
+
+/** A police deconfliction hold that matched this referral (URL, domain, hash or ASN). */
+export interface MatchedHold {
+  id: string;
+  /** Until when the hold applies (ISO 8601); expired holds are not passed in. */
+  until: string;
+}
+
+export interface JurisdictionFacts {
+  hosting: HostingFinding[];
+  investigation: InvestigationFinding[];
+  holds?: MatchedHold[];
+}
+
+export type JurisdictionRule =
+  | 'hosted_at_home'
+  | 'hosted_abroad_partner'
+  | 'hosted_abroad_no_partner'
+  | 'hosting_unknown'
+  | 'behind_cdn'
+  | 'hidden_service'
+  | 'no_url_incident'
+  | 'urgent_at_home'
+  | 'investigation_at_home'
+  | 'investigation_abroad'
+  | 'police_hold'
+  | 'nothing_to_route';
+
+export type RoutePurpose = 'removal' | 'investigation' | 'review';
+
+/** One reason to send the referral to one recipient. A recipient may have several. */
+export interface Route {
+  recipient: string;
+  purpose: RoutePurpose;
+  rule: JurisdictionRule;
+  /** The country the rule looked at, when there is one. */
+  country?: string;
+  /** The locators this route is about (removal and review routes). */
+  locators?: number[];
+}
+
+export interface JurisdictionDecision {
+  routes: Route[];
+  /** Every recipient once, in the order of first route. */
+  recipients: string[];
+  /** Recipients a rule chose that were dropped because the referral came through them. */
+  droppedForLoop: string[];
+  /** Hosting countries (removal jurisdictions), each once. */
+  removalCountries: string[];
+  /** Investigation countries, each once. */
+  investigationCountries: string[];
+  /** A police hold applies: removal waits; only the police are told. */
+  held: boolean;
+  /** Lowered when geolocated and registered countries disagree or a host is unresolved. */
+  confidence: 'high' | 'low';
+}
+
+const HIDDEN_SERVICE = /\.(onion|i2p)\.?$/i;
+
+/** True for hosts that only police can act on (Tor and I2P services). */
+export function isHiddenServiceHost(host: string): boolean {
+  return HIDDEN_SERVICE.test(host);
+}
+
+/**
+ * The investigation countries a referral states itself: the estimated country of each
+ * uploader, account holder and victim, and the countries of existing police cases. Countries
+ * of IP events need a geolocation lookup, so the caller adds those (basis 'ip_event').
+ * Pseudo codes (A1, EU, …) never become a country.
+ */
+export function statedInvestigation(referral: CanonicalReferral): InvestigationFinding[] {
+  const found: InvestigationFinding[] = [];
+  for (const person of referral.persons) {
+    const country = toCountry(person.estimatedCountry);
+    if (country) found.push({ role: person.role, country, basis: 'estimated' });
+  }
+  for (const raw of referral.lawEnforcement?.countries ?? []) {
+    const country = toCountry(raw);
+    if (country) found.push({ role: 'police_case', country, basis: 'law_enforcement' });
+  }
+  return found;
+}
+
+/**
+ * Applies the jurisdiction rules:
+ * - hosted at home → the national hotline (plus domestic police when investigation is at
+ *   home or the referral is urgent); abroad with a partner hotline → that partner; abroad
+ *   without one → the international police channel; several countries → each of them;
+ * - uploader, account, victim or police case at home → domestic police; abroad → the
+ *   international police channel;
+ * - hidden services and incidents without a URL → police; unknown or CDN-hidden hosting →
+ *   the review queue;
+ * - a matched police hold → police only, removal waits;
+ * - never back to the sender or anyone in `via` (dropped and recorded); nothing left → review.
+ */
+export function decideJurisdiction(
+  referral: CanonicalReferral,
+  facts: JurisdictionFacts,
+  rules: RoutingRules,
+): JurisdictionDecision {
+  const home = rules.home.toUpperCase();
+  const routes: Route[] = [];
+  const police = byKind(rules, 'domestic_police', home);
+  const intlPolice = byKind(rules, 'international_police');
+  const add = (route: Omit<Route, 'recipient'>, recipient: Recipient | undefined): void => {
+    routes.push({ ...route, recipient: recipient?.id ?? rules.reviewRecipient });
+  };
+
+  const urlLocators = referral.locators
+    .map((locator, index) => ({ locator, index }))
+    .filter(({ locator }) => locator.url !== undefined);
+  const urgent = referral.incident.priority === 'urgent' || referral.incident.threatToLife === true;
+
+  // Removal: per locator, from where it is hosted.
+  const removalCountries = new Set<string>();
+  if (referral.incident.policeOnly || urlLocators.length === 0) {
+    add({ purpose: 'investigation', rule: 'no_url_incident' }, police);
+  }
+  for (const finding of facts.hosting) {
+    const locators = [finding.locator];
+    if (finding.status === 'hidden_service') {
+      add({ purpose: 'investigation', rule: 'hidden_service', locators }, police);
+      continue;
+    }
+    if (finding.status !== 'located' || finding.countries.length === 0) {
+      const rule = finding.status === 'behind_cdn' ? 'behind_cdn' : 'hosting_unknown';
+      add({ purpose: 'review', rule, locators }, undefined);
+      continue;
+    }
+    for (const raw of finding.countries) {
+      const country = raw.toUpperCase();
+      removalCountries.add(country);
+      if (country === home) {
+        add(
+          { purpose: 'removal', rule: 'hosted_at_home', country, locators },
+          byKind(rules, 'national_hotline', home),
+        );
+        if (urgent) add({ purpose: 'investigation', rule: 'urgent_at_home', country }, police);
+        continue;
+      }
+      const partner = byKind(rules, 'partner_hotline', country);
+      if (partner) {
+        add({ purpose: 'removal', rule: 'hosted_abroad_partner', country, locators }, partner);
+      } else {
+        add(
+          { purpose: 'removal', rule: 'hosted_abroad_no_partner', country, locators },
+          intlPolice,
+        );
+      }
+    }
+  }
+
+  // Investigation: from where the people (or an existing police case) are.
+  const investigationCountries = new Set<string>();
+  for (const finding of facts.investigation) {
+    const country = finding.country.toUpperCase();
+    if (investigationCountries.has(country)) continue;
+    investigationCountries.add(country);
+    if (country === home) {
+      add({ purpose: 'investigation', rule: 'investigation_at_home', country }, police);
+    } else {
+      add({ purpose: 'investigation', rule: 'investigation_abroad', country }, intlPolice);
+    }
+  }
+
+  // A police hold: the police only; notice-and-takedown waits until the hold ends.
+  const held = (facts.holds?.length ?? 0) > 0;
+  let chosen = routes;
+  if (held) {
+    chosen = [
+      {
+        recipient: police?.id ?? rules.reviewRecipient,
+        purpose: 'investigation',
+        rule: 'police_hold',
+      },
+    ];
+  }
+
+  // Never back to the sender or anyone it passed through.
+  const droppedForLoop = new Set<string>();
+  const kept = chosen.filter((route) => {
+    const recipient = rules.recipients.get(route.recipient);
+    if (
+      recipient &&
+      route.recipient !== rules.reviewRecipient &&
+      cameThrough(referral, recipient)
+    ) {
+      droppedForLoop.add(route.recipient);
+      return false;
+    }
+    return true;
+  });
+  if (kept.length === 0) {
+    kept.push({ recipient: rules.reviewRecipient, purpose: 'review', rule: 'nothing_to_route' });
+  }
+
+  const lowConfidence = facts.hosting.some(
+    (f) => f.countriesDisagree || f.status === 'unresolved' || f.status === 'behind_cdn',
+  );
+  return {
+    routes: kept,
+    recipients: [...new Set(kept.map((route) => route.recipient))],
+    droppedForLoop: [...droppedForLoop],
+    removalCountries: [...removalCountries],
+    investigationCountries: [...investigationCountries],
+    held,
+    confidence: lowConfidence ? 'low' : 'high',
+  };
+}
+
+/** The first recipient of a kind (and country, where given) in the directory. */
+function byKind(rules: RoutingRules, kind: RecipientKind, country?: string): Recipient | undefined {
+  for (const recipient of rules.recipients.values()) {
+    if (recipient.kind !== kind) continue;
+    if (country === undefined || recipient.country?.toUpperCase() === country) return recipient;
+  }
+  return undefined;
+}
