@@ -70,8 +70,9 @@
  *   instead of 8-12; single lookups barely moved (memory, not the filter, bounds them).
  * - Batched lookups (queryMany): the probes of a whole batch are radix-sorted by bucket, so
  *   each table is read in address order; neighbouring probes share pages and cache lines and
- *   the hardware reads ahead. 10M, 4096 queries a call: ~5,500 lookups/s on one core (1M:
- *   ~22,000/s), the same answers as query(). The router looks up each intake batch with it
+ *   the hardware reads ahead. The more queries a call, the more of each table one pass
+ *   serves: 10M, 4096 queries a call 4,100-5,500 lookups/s on one core over runs, 16384 a
+ *   call 5,500-7,400 (2-3 s a call); 1M ~25,000/s. The same answers as query(). The router looks up each intake batch with it
  *   (batches below MANY_MIN hashes go one by one).
  *   Tried and dropped: the 4 x 20 + 8 x 22 layout in batches (2,116 probes a query, half the
  *   rate: sorting and per-probe work dominate).
@@ -171,7 +172,7 @@ const WASM_MIN_ENTRIES = 1 << 15;
  * into parts of MANY_PART queries, which bounds the probe arrays (~16 bytes a probe).
  */
 const MANY_MIN = 64;
-const MANY_PART = 4096;
+const MANY_PART = 16384;
 /** Radix digit of the probe sort: keys are at most MAX_CHUNK_WIDTH = 24 bits, two passes. */
 const RADIX_BITS = 12;
 /** Words between the touches of lookup pass 1b: one per 64-byte cache line. */
