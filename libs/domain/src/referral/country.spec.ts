@@ -13,6 +13,17 @@ describe('toCountry', () => {
     },
   );
 
+  it.each(['ZZ', 'XX', 'AA', 'QM', 'XA', 'AN', 'zz'])(
+    'never takes the user-assigned or withdrawn code %s for a country',
+    (code) => {
+      expect(toCountry(code)).toBeUndefined();
+    },
+  );
+
+  it('takes XK (Kosovo): user-assigned, but a real jurisdiction', () => {
+    expect(toCountry('xk')).toBe('XK');
+  });
+
   it.each(['', 'NLD', 'N', '12', 'ß', 'ıt', null, 42, {}])('refuses %p', (value) => {
     expect(toCountry(value)).toBeUndefined();
   });

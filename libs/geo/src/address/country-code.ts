@@ -1,27 +1,10 @@
+import { toCountry } from '@wissel/domain';
+
 /**
  * Country codes as data sets write them, made safe to route on: an officially assigned
- * ISO 3166-1 alpha-2 code (upper case), or undefined. Pseudo codes are never a country:
- * legacy GeoIP A1 (anonymous proxy), A2 (satellite), O1 (other), the continent guesses
- * EU and AP, ZZ and every other user-assigned code (AA, QM–QZ, XA–XZ), and codes no
- * longer assigned (AN Netherlands Antilles, which old RIR records still carry, is three
- * countries since 2010). The one exception is XK: Kosovo is a user-assigned code, but a
- * real jurisdiction with its own police, and MaxMind and the EU use it.
+ * ISO 3166-1 alpha-2 code (upper case, XK included), or undefined — the domain's rule
+ * (libs/domain/src/referral/country.ts), so the data sets and the inbound formats agree.
  */
-const ASSIGNED =
-  'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ ' +
-  'BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM ' +
-  'DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS ' +
-  'GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN ' +
-  'KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ ' +
-  'MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM ' +
-  'PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV ' +
-  'SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI ' +
-  'VN VU WF WS YE YT ZA ZM ZW';
-
-const COUNTRIES: ReadonlySet<string> = new Set([...ASSIGNED.split(' '), 'XK']);
-
 export function toCountryCode(value: unknown): string | undefined {
-  if (typeof value !== 'string' || !/^[A-Za-z]{2}$/.test(value)) return undefined;
-  const code = value.toUpperCase();
-  return COUNTRIES.has(code) ? code : undefined;
+  return typeof value === 'string' && value.trim() === value ? toCountry(value) : undefined;
 }
