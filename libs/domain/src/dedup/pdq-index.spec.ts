@@ -416,6 +416,21 @@ describe('PdqIndex', () => {
       });
     });
 
+    it('stays exact when a bucket holds more survivors than one kernel call returns', () => {
+      // 9,000 copies of one hash (a re-imported list, say) among 25,000 others: a segment big
+      // enough for the kernel, with buckets past its survivor area in single and batched calls.
+      const copies = 9_000;
+      const { oracle: mixed, next: more } = filled(25_000, 23);
+      const words = randomWords(more);
+      for (let i = 0; i < copies; i++) mixed.add(100_000 + i, words);
+      mixed.index.flush();
+      const near = Array.from({ length: 64 }, () => flipRandom(words, more() % 20, more));
+      const answers = mixed.index.queryMany(near.map((w) => formatPdq(w)));
+      answers.forEach((answer, k) => expect(answer).toEqual(mixed.expected(near[k]!, 31)));
+      expect(answers[0]!.length).toBeGreaterThanOrEqual(copies);
+      mixed.check(near[0]!); // the single-query path overflows the same way
+    });
+
     it('rejects a batch with a bad hash', () => {
       const hexes = planted.map((w) => formatPdq(w));
       hexes[70] = 'x'.repeat(64);

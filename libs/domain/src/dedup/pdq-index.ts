@@ -78,7 +78,7 @@
  *   rate: sorting and per-probe work dominate).
  */
 import { DomainError } from '../errors';
-import { PDQ_BITS, PDQ_WORDS, parsePdqInto, popcount32, wordsDistance } from './hamming';
+import { imul, PDQ_BITS, PDQ_WORDS, parsePdqInto, popcount32, wordsDistance } from './hamming';
 import {
   KERNEL_MAX_EACH_PROBES,
   KERNEL_MAX_PROBES,
@@ -776,7 +776,7 @@ export class PdqIndex {
           const survivors = kernel.survivors;
           for (let i = 0; i < found; i++) {
             const slot = (survivors[i]! - SLOTS_BYTE_OFFSET) / (INLINE_WORDS * 4);
-            this.verify(segment, c, numbers[slot]!, d);
+            this.verifyHit(segment, c, numbers[slot]!, d);
           }
           continue;
         }
@@ -800,7 +800,7 @@ export class PdqIndex {
         qc,
         survivors,
       );
-      for (let i = 0; i < found; i++) this.verify(segment, c, numbers[survivors[i]!]!, d);
+      for (let i = 0; i < found; i++) this.verifyHit(segment, c, numbers[survivors[i]!]!, d);
     }
   }
 
@@ -828,6 +828,8 @@ export class PdqIndex {
           layout.value(queries, i * PDQ_WORDS, c) & ((1 << keyBits[c]!) - 1);
       }
     }
+    /** The query of each probe in the kernel call being filled. */
+    const probeQuery = new Int32Array(KERNEL_MAX_EACH_PROBES);
     for (let c = 0; c < chunks; c++) {
       if (radii[c]! < 0) continue;
       const { masks, pops } = probeMasks(keyBits[c]!, radii[c]!);
@@ -850,7 +852,19 @@ export class PdqIndex {
       const ib = layout.inline[c * INLINE_WORDS + 1]!;
       const ic = layout.inline[c * INLINE_WORDS + 2]!;
       const probes = kernel.probes;
-      const probeQuery = new Int32Array(KERNEL_MAX_EACH_PROBES);
+      const hit = (entry: number, i: number): void =>
+        this.verify(
+          segment,
+          c,
+          entry,
+          d,
+          queries,
+          i * PDQ_WORDS,
+          queryKeys,
+          i * chunks,
+          entries[i]!,
+          distances[i]!,
+        );
       let next = 0;
       while (next < total) {
         // Fill one kernel call with non-empty buckets, in key order.
@@ -886,17 +900,7 @@ export class PdqIndex {
                 popcount32(slots[s + 1]! ^ probes[p + 4]!) +
                 popcount32(slots[s + 2]! ^ probes[p + 5]!);
               if (bits <= limit) {
-                this.verifyOf(
-                  segment,
-                  c,
-                  numbers[s / INLINE_WORDS]!,
-                  d,
-                  queries,
-                  queryKeys,
-                  probeQuery[r]!,
-                  entries,
-                  distances,
-                );
+                hit(numbers[s / INLINE_WORDS]!, probeQuery[r]!);
               }
             }
           }
@@ -905,65 +909,57 @@ export class PdqIndex {
         const survivors = kernel.survivors;
         for (let k = 0; k < found; k++) {
           const slot = (survivors[2 * k]! - SLOTS_BYTE_OFFSET) / (INLINE_WORDS * 4);
-          this.verifyOf(
-            segment,
-            c,
-            numbers[slot]!,
-            d,
-            queries,
-            queryKeys,
-            probeQuery[survivors[2 * k + 1]!]!,
-            entries,
-            distances,
-          );
+          hit(numbers[slot]!, probeQuery[survivors[2 * k + 1]!]!);
         }
       }
     }
   }
 
-  /** verify() for query i of a batch (its words in `queries`, its chunk keys in queryKeys). */
-  private verifyOf(
+  /**
+   * Full check of an entry that passed the inline filter in chunk c, for the query whose words
+   * start at query[queryAt] and whose chunk keys start at keys[keysAt]. An entry within d can
+   * lie in the probed buckets of several chunks; it is reported from the first of them only,
+   * so results need no de-duplication.
+   */
+  private verify(
     segment: Segment,
     c: number,
     entry: number,
     d: number,
-    queries: Uint32Array,
-    queryKeys: Int32Array,
-    i: number,
-    entries: number[][],
-    distances: number[][],
+    query: Uint32Array,
+    queryAt: number,
+    keys: Int32Array,
+    keysAt: number,
+    entries: number[],
+    distances: number[],
   ): void {
     const base = entry * PDQ_WORDS;
-    const distance = wordsDistance(this.store, base, queries, i * PDQ_WORDS);
+    const distance = wordsDistance(this.store, base, query, queryAt);
     if (distance > d) return;
     const { layout, keyBits, radii } = segment;
-    const chunks = layout.chunks;
     for (let j = 0; j < c; j++) {
       if (radii[j]! < 0) continue;
       const key = layout.value(this.store, base, j) & ((1 << keyBits[j]!) - 1);
-      if (popcount32(key ^ queryKeys[i * chunks + j]!) <= radii[j]!) return; // found through j
+      if (popcount32(key ^ keys[keysAt + j]!) <= radii[j]!) return; // found through chunk j
     }
-    entries[i]!.push(entry);
-    distances[i]!.push(distance);
+    entries.push(entry);
+    distances.push(distance);
   }
 
-  /**
-   * Full check of an entry that passed the inline filter in chunk c. An entry within d can
-   * lie in the probed buckets of several chunks; it is reported from the first of them only,
-   * so results need no de-duplication.
-   */
-  private verify(segment: Segment, c: number, entry: number, d: number): void {
-    const base = entry * PDQ_WORDS;
-    const distance = wordsDistance(this.store, base, this.q, 0);
-    if (distance > d) return;
-    const { layout, keyBits, radii } = segment;
-    for (let j = 0; j < c; j++) {
-      if (radii[j]! < 0) continue;
-      const key = layout.value(this.store, base, j) & ((1 << keyBits[j]!) - 1);
-      if (popcount32(key ^ this.qChunk[j]!) <= radii[j]!) return; // found through chunk j
-    }
-    this.hitEntries.push(entry);
-    this.hitDistances.push(distance);
+  /** verify() for the single query in this.q (its chunk keys in this.qChunk). */
+  private verifyHit(segment: Segment, c: number, entry: number, d: number): void {
+    this.verify(
+      segment,
+      c,
+      entry,
+      d,
+      this.q,
+      0,
+      this.qChunk,
+      0,
+      this.hitEntries,
+      this.hitDistances,
+    );
   }
 
   /** Checks the entries [from, to) one by one: the short unindexed tail, or a planned scan. */
@@ -1089,7 +1085,7 @@ function scanBuckets(
       z = (z & 0x33333333) + ((z >>> 2) & 0x33333333);
       let sum = x + y + z;
       sum = (sum & 0x0f0f0f0f) + ((sum >>> 4) & 0x0f0f0f0f);
-      if (Math.imul(sum, 0x01010101) >>> 24 <= limit) survivors[found++] = p / INLINE_WORDS;
+      if (imul(sum, 0x01010101) >>> 24 <= limit) survivors[found++] = p / INLINE_WORDS;
     }
   }
   return found;
@@ -1151,7 +1147,7 @@ function bytesPopcount(a: number, b: number, c: number, e: number): number {
   ab = (ab & 0x0f0f0f0f) + ((ab >>> 4) & 0x0f0f0f0f);
   let ce = c + e;
   ce = (ce & 0x0f0f0f0f) + ((ce >>> 4) & 0x0f0f0f0f);
-  return Math.imul(ab + ce, 0x01010101) >>> 24;
+  return imul(ab + ce, 0x01010101) >>> 24;
 }
 
 function invalidHash(value: unknown): InvalidPdqInputError {

@@ -1,6 +1,6 @@
 import { type CanonicalReferral } from '../referral/canonical-referral';
 import { type Decision } from './decision';
-import { type Recipient, type RoutingRules } from './routing-rules';
+import { findRecipient, type Recipient, type RoutingRules } from './routing-rules';
 
 /**
  * The walking skeleton's decision (W1): trust the sender's hosting-country hint and route
@@ -43,11 +43,8 @@ export function decidePlaceholder(referral: CanonicalReferral, rules: RoutingRul
 
 /** At home the national hotline takes removal; abroad, that country's partner hotline. */
 function recipientForCountry(country: string, rules: RoutingRules): Recipient | undefined {
-  const wanted = country === rules.home.toUpperCase() ? 'national_hotline' : 'partner_hotline';
-  for (const recipient of rules.recipients.values()) {
-    if (recipient.kind === wanted && recipient.country?.toUpperCase() === country) return recipient;
-  }
-  return undefined;
+  const home = country === rules.home.toUpperCase();
+  return findRecipient(rules, home ? 'national_hotline' : 'partner_hotline', country);
 }
 
 /** Never send a referral back to whoever sent it or to anyone it already passed through. */

@@ -1,7 +1,7 @@
 import { type CanonicalReferral } from '../referral/canonical-referral';
 import { toCountry } from '../referral/country';
 import { cameThrough } from './decide-placeholder';
-import { type Recipient, type RecipientKind, type RoutingRules } from './routing-rules';
+import { findRecipient, type Recipient, type RoutingRules } from './routing-rules';
 
 /**
  * Jurisdiction (W5): where a referral goes, from where its material is hosted (removal) and
@@ -147,8 +147,8 @@ export function decideJurisdiction(
 ): JurisdictionDecision {
   const home = rules.home.toUpperCase();
   const routes: Route[] = [];
-  const police = byKind(rules, 'domestic_police', home);
-  const intlPolice = byKind(rules, 'international_police');
+  const police = findRecipient(rules, 'domestic_police', home);
+  const intlPolice = findRecipient(rules, 'international_police');
   const add = (route: Omit<Route, 'recipient'>, recipient: Recipient | undefined): void => {
     routes.push({ ...route, recipient: recipient?.id ?? rules.reviewRecipient });
   };
@@ -180,12 +180,12 @@ export function decideJurisdiction(
       if (country === home) {
         add(
           { purpose: 'removal', rule: 'hosted_at_home', country, locators },
-          byKind(rules, 'national_hotline', home),
+          findRecipient(rules, 'national_hotline', home),
         );
         if (urgent) add({ purpose: 'investigation', rule: 'urgent_at_home', country }, police);
         continue;
       }
-      const partner = byKind(rules, 'partner_hotline', country);
+      const partner = findRecipient(rules, 'partner_hotline', country);
       if (partner) {
         add({ purpose: 'removal', rule: 'hosted_abroad_partner', country, locators }, partner);
       } else {
@@ -253,13 +253,4 @@ export function decideJurisdiction(
     held,
     confidence: lowConfidence ? 'low' : 'high',
   };
-}
-
-/** The first recipient of a kind (and country, where given) in the directory. */
-function byKind(rules: RoutingRules, kind: RecipientKind, country?: string): Recipient | undefined {
-  for (const recipient of rules.recipients.values()) {
-    if (recipient.kind !== kind) continue;
-    if (country === undefined || recipient.country?.toUpperCase() === country) return recipient;
-  }
-  return undefined;
 }

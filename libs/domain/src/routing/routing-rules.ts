@@ -28,3 +28,18 @@ export interface RoutingRules {
   reviewRecipient: string;
   recipients: Map<string, Recipient>;
 }
+
+/** The first recipient of a kind (and of a country, where one is given) in the directory. */
+export function findRecipient(
+  rules: RoutingRules,
+  kind: RecipientKind,
+  country?: string,
+): Recipient | undefined {
+  for (const recipient of rules.recipients.values()) {
+    if (recipient.kind !== kind) continue;
+    if (country === undefined || recipient.country?.toUpperCase() === country.toUpperCase()) {
+      return recipient;
+    }
+  }
+  return undefined;
+}

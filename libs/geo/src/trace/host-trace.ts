@@ -1,23 +1,12 @@
-import type { IpFamily } from '../address/ip-address';
 import type { DataSetInfo } from '../data/data-set';
 import type { QueryAnswer, ResolutionOutcome } from '../dns/resolution';
+import type { AddressLocation } from '../locate/address-locator';
 
 /** One address a host resolved to, with what the local data sets say about it. */
-export interface TracedAddress {
-  ip: string;
-  family: IpFamily;
+export type TracedAddress = Omit<AddressLocation, 'dataSets'> & {
   /** Seconds, from the DNS answer; absent for an IP literal. */
   ttl?: number;
-  /** `unicast` for a public address; `private`, `loopback`… belong to no hoster. */
-  range: string;
-  /** ISO 3166-1 alpha-2; absent when unknown (never a pseudo code such as EU or A1). */
-  geoCountry?: string;
-  registeredCountry?: string;
-  asn?: number;
-  asOrganisation?: string;
-  /** false: geolocation and registration disagree; absent: either is unknown. */
-  countriesAgree?: boolean;
-}
+};
 
 /** Where a host was, at one moment: the evidence a routing decision rests on. */
 export interface HostTrace {
