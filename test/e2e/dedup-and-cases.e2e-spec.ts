@@ -66,7 +66,11 @@ describe('de-duplication and cases', () => {
       referral(`https://img.pics-host.example${path}`),
       referral(`HTTPS://Img.Pics-Host.EXAMPLE:443${path.replace('a/', 'a/./')}#top`, {}, 'ECO'),
     );
-    expect(first).toMatchObject({ layer: 'new', rule: 'hosting_hint', recipients: ['nl-hotline'] });
+    expect(first).toMatchObject({
+      layer: 'new',
+      rule: 'hosted_at_home',
+      recipients: ['nl-hotline'],
+    });
     expect(second).toMatchObject({
       case_id: first.case_id,
       layer: 'url',

@@ -74,8 +74,9 @@ describe('inbound formats and hostile input', () => {
     expect(row.format).toBe('cybertip');
     expect(row.raw_payload).toBe(payload);
     expect(row.canonical.persons[0]).toMatchObject({ role: 'uploader', estimatedCountry: 'NL' });
-    // No hosting hint from a reporting centre: the placeholder decision sends it to review.
-    expect(row.recipients).toEqual(['review']);
+    // Hosting unknown (no trace, no hint from a reporting centre): review. The uploader is
+    // at home (estimated, and the upload IP is LeaseWeb NL): the domestic police too.
+    expect(row.recipients).toEqual(['review', 'nl-police']);
   });
 
   it('routes an X-ARF csam report on its hosting hint', async () => {
@@ -87,7 +88,11 @@ describe('inbound formats and hostile input', () => {
       'the X-ARF dispatch to fr-hotline',
     );
     const [row] = await storedBySource('pointdecontact.example', id);
-    expect(row).toMatchObject({ format: 'xarf', rule: 'hosting_hint', recipients: ['fr-hotline'] });
+    expect(row).toMatchObject({
+      format: 'xarf',
+      rule: 'hosted_abroad_partner',
+      recipients: ['fr-hotline'],
+    });
   });
 
   it('dead-letters every hostile message with its reason and lets valid ones through, each handled once', async () => {

@@ -20,6 +20,7 @@ describe('walking skeleton: inbound topic → router → outbox → dispatcher �
     await stack.close();
   });
 
+  // The fixture's hosts are not in the test DNS zone: hosting rests on the sender's hint.
   it('routes a referral hosted at home to the national hotline’s topic', async () => {
     const referral = canonicalReferral();
     const nlHotline = await stack.read(stack.topics.outbound('nl-hotline'));
@@ -33,7 +34,7 @@ describe('walking skeleton: inbound topic → router → outbox → dispatcher �
     expect(dispatch).toMatchObject({
       schema: 'wissel.dispatch/1',
       recipient: 'nl-hotline',
-      decision: { rule: 'hosting_hint' },
+      decision: { rule: 'hosted_at_home' },
       referral: { sourceRef: referral.sourceRef },
     });
     expect(delivered!.headers['wissel-dispatch-id']).toBe(dispatch.dispatchId);
@@ -48,7 +49,7 @@ describe('walking skeleton: inbound topic → router → outbox → dispatcher �
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       format: 'canonical',
-      rule: 'hosting_hint',
+      rule: 'hosted_at_home',
       recipients: ['nl-hotline'],
     });
     expect(rows[0].published_at).toBeInstanceOf(Date);
@@ -65,7 +66,7 @@ describe('walking skeleton: inbound topic → router → outbox → dispatcher �
       'the dispatch on referrals.out.review.v1',
     );
     const dispatch = JSON.parse(all.find((m) => m.value.includes(referral.sourceRef.id))!.value);
-    expect(dispatch.decision.rule).toBe('no_hosting_hint');
+    expect(dispatch.decision.rule).toBe('hosting_unknown');
   });
 
   it('stores and routes a referral delivered twice only once', async () => {

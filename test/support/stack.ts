@@ -20,8 +20,10 @@ import { Client } from 'pg';
 import { loadRoutingRules } from '@wissel/config';
 import { provisionTopics, Topics } from '@wissel/messaging';
 import { DispatcherModule } from '../../apps/dispatcher/src/dispatcher.module';
+import { GATEWAY_APP_OPTIONS } from '../../apps/gateway/src/gateway-app-options';
 import { GatewayModule } from '../../apps/gateway/src/gateway.module';
 import { RouterModule } from '../../apps/router/src/router.module';
+import { DnsTestServer } from './dns-test-server';
 import { databaseUrl, testEnv } from './test-env';
 
 export const ROUTING_CONFIG = join(__dirname, '../../config/routing.yaml');
@@ -58,6 +60,8 @@ export class TestStack {
   private constructor(
     readonly env: Record<string, string>,
     readonly prefix: string,
+    /** The apps' only DNS server: an empty zone (NXDOMAIN) unless a test adds names. */
+    readonly dns: DnsTestServer,
   ) {
     this.kafka = new Kafka({
       clientId: 'e2e',
@@ -84,6 +88,8 @@ export class TestStack {
     await admin.end();
 
     const prefix = `e2e-${run}-${id}.`;
+    // Traced hosts are looked up here, never on a real resolver: fast, and no test waits on a timeout.
+    const dns = await DnsTestServer.start();
     const stack = new TestStack(
       {
         DATABASE_URL: databaseUrl(database),
@@ -95,8 +101,12 @@ export class TestStack {
         LOG_LEVEL: 'warn',
         // The apps' own warnings stay visible; the Kafka client's retry chatter does not.
         KAFKA_LOG_LEVEL: 'nothing',
+        DNS_SERVERS: dns.address,
+        DNS_TIMEOUT_MS: '300',
+        DNS_TRIES: '1',
       },
       prefix,
+      dns,
     );
     await stack.db.connect();
     await stack.producer.connect();
@@ -121,6 +131,7 @@ export class TestStack {
     Object.assign(process.env, env);
     try {
       const instance = await NestFactory.create(apps[app], {
+        ...(app === 'gateway' ? GATEWAY_APP_OPTIONS : {}),
         logger: ['error', 'warn'],
         abortOnError: false,
       });
@@ -130,6 +141,20 @@ export class TestStack {
     } finally {
       process.env = saved;
     }
+  }
+
+  /**
+   * Starts an app like start() and listens on an ephemeral port of 127.0.0.1, for clients
+   * that need a real URL (the partner client signs the URL it sends to). Returns the base URL.
+   */
+  async listen(
+    app: keyof typeof apps,
+    overrides: Record<string, string> = {},
+  ): Promise<{ app: INestApplication; baseUrl: string }> {
+    const instance = await this.start(app, overrides);
+    await instance.listen(0, '127.0.0.1');
+    const address = instance.getHttpServer().address() as { port: number };
+    return { app: instance, baseUrl: `http://127.0.0.1:${address.port}` };
   }
 
   async produce(
@@ -193,6 +218,7 @@ export class TestStack {
     this.closers.length = 0;
     await this.producer.disconnect();
     await this.db.end();
+    await this.dns.close();
   }
 
   /** Closes everything started so far but keeps the stack usable (for restart tests). */

@@ -1,22 +1,89 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { APP_FILTER } from '@nestjs/core';
+import { HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { ConfigModule } from '@wissel/config';
-import { databaseCheck, HealthModule, LoggingModule } from '@wissel/observability';
+import {
+  KafkaMessagingModule,
+  MESSAGE_PUBLISHER,
+  TopicCatalog,
+  Topics,
+  type MessagePublisher,
+} from '@wissel/messaging';
+import {
+  databaseCheck,
+  HealthModule,
+  LoggingModule,
+  publisherCheck,
+  topicsCheck,
+} from '@wissel/observability';
 import { PersistenceModule } from '@wissel/persistence';
+import { PartnersModule, PipelineModule } from '@wissel/pipeline';
+import { PartnersAdminController } from './admin/partners-admin.controller';
+import { ProblemFilter } from './http/problem.filter';
+import { RequestBodyReader } from './http/request-body.reader';
+import { NoncePurgeJob } from './nonce-purge.job';
+import { OpenApiController } from './openapi/openapi.controller';
+import { DecisionsController } from './operations/decisions.controller';
+import { HoldsController } from './operations/holds.controller';
+import { OriginDisclosuresController } from './operations/origin-disclosures.controller';
+import { PartnerOriginDisclosuresController } from './operations/partner-origin-disclosures.controller';
+import { OperatorGuard } from './operator/operator.guard';
+import { PartnerRateLimiter } from './partner-api/partner-rate-limiter';
+import { ReferralsController } from './partner-api/referrals.controller';
+import { SignedPartnerGuard } from './partner-api/signed-partner.guard';
 
 /**
- * The gateway: for now health only. The signed partner API (W3), the dashboard and
- * metrics (W7) live here.
+ * The gateway: the signed partner API (W3), partner administration for operators, the
+ * OpenAPI document and health. Create it with GATEWAY_APP_OPTIONS (no body parsers).
+ * The dashboard and metrics (W7) come here too.
  */
 @Module({
   imports: [
     ConfigModule,
     LoggingModule.forApp('gateway'),
     PersistenceModule,
+    KafkaMessagingModule,
+    PartnersModule,
+    // Holds, origin disclosures and decision records for operators (W5).
+    PipelineModule,
     HealthModule.forApp({
-      inject: [TypeOrmHealthIndicator],
-      useFactory: (db: TypeOrmHealthIndicator) => [databaseCheck(db)],
+      inject: [
+        TypeOrmHealthIndicator,
+        HealthIndicatorService,
+        MESSAGE_PUBLISHER,
+        TopicCatalog,
+        Topics,
+      ],
+      useFactory: (
+        db: TypeOrmHealthIndicator,
+        indicators: HealthIndicatorService,
+        publisher: MessagePublisher,
+        catalog: TopicCatalog,
+        topics: Topics,
+      ) => [
+        databaseCheck(db),
+        // A submission is accepted only once produced: no producer, no 202.
+        publisherCheck(indicators, publisher),
+        topicsCheck(indicators, catalog, () => [topics.canonicalIn, topics.xarfIn]),
+      ],
     }),
+  ],
+  controllers: [
+    ReferralsController,
+    PartnerOriginDisclosuresController,
+    PartnersAdminController,
+    HoldsController,
+    OriginDisclosuresController,
+    DecisionsController,
+    OpenApiController,
+  ],
+  providers: [
+    { provide: APP_FILTER, useClass: ProblemFilter },
+    RequestBodyReader,
+    PartnerRateLimiter,
+    SignedPartnerGuard,
+    OperatorGuard,
+    NoncePurgeJob,
   ],
 })
 export class GatewayModule {}

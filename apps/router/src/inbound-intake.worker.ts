@@ -14,7 +14,12 @@ import {
   type MessageConsumer,
   type MessageConsumerFactory,
 } from '@wissel/messaging';
-import { ImportKnownHashesUseCase, IntakeReferralsUseCase } from '@wissel/pipeline';
+import {
+  GeoServices,
+  HandlePoliceHoldMessagesUseCase,
+  ImportKnownHashesUseCase,
+  IntakeReferralsUseCase,
+} from '@wissel/pipeline';
 
 const MAX_BACKOFF_MS = 30_000;
 
@@ -37,6 +42,8 @@ export class InboundIntakeWorker implements OnApplicationBootstrap, OnModuleDest
     private readonly topics: Topics,
     private readonly intake: IntakeReferralsUseCase,
     private readonly knownHashes: ImportKnownHashesUseCase,
+    private readonly holds: HandlePoliceHoldMessagesUseCase,
+    private readonly geo: GeoServices,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -49,6 +56,9 @@ export class InboundIntakeWorker implements OnApplicationBootstrap, OnModuleDest
     let backoff = 500;
     while (!this.stopping) {
       try {
+        // The data sets are opened once, before the first batch: no referral is decided
+        // without them. Until then readiness says why (geo_data).
+        await this.geo.open();
         const handlers = this.handlers();
         await this.consumer.start([...handlers.keys()], async (messages) => {
           const handle = handlers.get(messages[0]!.topic);
@@ -58,7 +68,7 @@ export class InboundIntakeWorker implements OnApplicationBootstrap, OnModuleDest
         });
         return;
       } catch (error) {
-        this.logger.warn({ error: String(error), retryInMs: backoff }, 'consumer not started');
+        this.logger.warn({ error: String(error), retryInMs: backoff }, 'intake not started');
         await new Promise((r) => setTimeout(r, backoff));
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       }
@@ -73,6 +83,7 @@ export class InboundIntakeWorker implements OnApplicationBootstrap, OnModuleDest
           [topic, (m: InboundMessage[]) => this.intake.execute(format, m)] as const,
       ),
       [this.topics.knownHashesIn, (m: InboundMessage[]) => this.knownHashes.execute(m)] as const,
+      [this.topics.holdsIn, (m: InboundMessage[]) => this.holds.execute(m)] as const,
     ]);
   }
 

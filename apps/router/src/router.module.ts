@@ -4,10 +4,14 @@ import { ConfigModule } from '@wissel/config';
 import { ConsumerRegistry, KafkaMessagingModule } from '@wissel/messaging';
 import { consumersCheck, databaseCheck, HealthModule, LoggingModule } from '@wissel/observability';
 import { PersistenceModule } from '@wissel/persistence';
-import { PipelineModule } from '@wissel/pipeline';
+import { GeoServices, PipelineModule } from '@wissel/pipeline';
+import { geoDataCheck } from './geo-data.check';
 import { InboundIntakeWorker } from './inbound-intake.worker';
 
-/** The router: consumes inbound topics, decides, and writes decisions with their outbox rows. */
+/**
+ * The router: consumes inbound topics, traces the hosts, decides, and writes decisions with
+ * their outbox rows; applies police holds from their topic.
+ */
 @Module({
   imports: [
     ConfigModule,
@@ -16,12 +20,13 @@ import { InboundIntakeWorker } from './inbound-intake.worker';
     KafkaMessagingModule,
     PipelineModule,
     HealthModule.forApp({
-      inject: [TypeOrmHealthIndicator, HealthIndicatorService, ConsumerRegistry],
+      inject: [TypeOrmHealthIndicator, HealthIndicatorService, ConsumerRegistry, GeoServices],
       useFactory: (
         db: TypeOrmHealthIndicator,
         indicators: HealthIndicatorService,
         registry: ConsumerRegistry,
-      ) => [databaseCheck(db), consumersCheck(indicators, registry)],
+        geo: GeoServices,
+      ) => [databaseCheck(db), consumersCheck(indicators, registry), geoDataCheck(indicators, geo)],
     }),
   ],
   providers: [InboundIntakeWorker],

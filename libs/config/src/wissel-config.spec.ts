@@ -24,4 +24,22 @@ describe('loadConfig', () => {
       expect((error as Error).message).toContain('OUTBOX_BATCH_SIZE');
     }
   });
+
+  it('reads the tracing settings and refuses bad DNS servers and TTL bounds', () => {
+    const config = loadConfig({
+      DNS_SERVERS: '127.0.0.1:5353, [::1]:53,9.9.9.9',
+      DNS_TIMEOUT_MS: '300',
+    });
+    expect(config).toMatchObject({
+      DNS_SERVERS: '127.0.0.1:5353, [::1]:53,9.9.9.9',
+      DNS_TIMEOUT_MS: 300,
+      TRACE_CONCURRENCY: 16,
+      GEO_MAX_AGE_DAYS: 0,
+    });
+    expect(() => loadConfig({ DNS_SERVERS: 'dns.example:53' })).toThrow(/DNS_SERVERS/);
+    expect(() => loadConfig({ DNS_MIN_TTL_S: '600', DNS_MAX_TTL_S: '60' })).toThrow(
+      /DNS_MAX_TTL_S must not be below DNS_MIN_TTL_S/,
+    );
+    expect(() => loadConfig({ TRACE_CONCURRENCY: '0' })).toThrow(/TRACE_CONCURRENCY/);
+  });
 });

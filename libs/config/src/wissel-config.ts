@@ -1,6 +1,21 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateBy,
+  validateSync,
+} from 'class-validator';
 import { ConfigurationError } from '@wissel/domain';
+
+const IPV4 = String.raw`\d{1,3}(?:\.\d{1,3}){3}`;
+const IPV6 = String.raw`[0-9A-Fa-f]*:[0-9A-Fa-f:.]*`;
+const DNS_SERVER = `(?:${IPV4}(?::\\d{1,5})?|${IPV6}|\\[${IPV6}\\]:\\d{1,5})`;
+const DNS_SERVER_LIST = new RegExp(`^(?:${DNS_SERVER}(?:\\s*,\\s*${DNS_SERVER})*)?$`);
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
@@ -73,6 +88,97 @@ export class WisselConfig {
   @Max(64)
   PDQ_MAX_DISTANCE = 31;
 
+  // Tracing (W5): DNS and the local geo data sets. Wissel only sends DNS queries about a
+  // reported host; it never connects to it.
+
+  /** DNS servers for tracing (`ip`, `ip:port`, `[v6]:port`, comma list); empty: the system's. */
+  @Matches(DNS_SERVER_LIST, {
+    message: 'DNS_SERVERS must be ip, ip:port or [ipv6]:port, comma-separated',
+  })
+  DNS_SERVERS = '';
+
+  /** First try's timeout of a DNS query, in ms (the resolver backs off on later tries). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(60_000)
+  DNS_TIMEOUT_MS = 2000;
+
+  /** Tries per DNS server. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  DNS_TRIES = 2;
+
+  /** Hard bound on one DNS query, in ms; 0: DNS_TIMEOUT_MS × 2^DNS_TRIES. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300_000)
+  DNS_DEADLINE_MS = 0;
+
+  /** DNS answers are cached for their TTL, clamped to [DNS_MIN_TTL_S, DNS_MAX_TTL_S]. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  DNS_MIN_TTL_S = 30;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  @ValidateBy({
+    name: 'notBelowMinTtl',
+    validator: {
+      validate: (value, args) =>
+        Number(value) >= Number((args?.object as WisselConfig).DNS_MIN_TTL_S),
+      defaultMessage: () => 'DNS_MAX_TTL_S must not be below DNS_MIN_TTL_S',
+    },
+  })
+  DNS_MAX_TTL_S = 3600;
+
+  /** How long NXDOMAIN and no-data answers are cached, in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  DNS_NEGATIVE_TTL_S = 300;
+
+  /** Cached DNS answers (one per name and record type), shared by every batch. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  DNS_CACHE_MAX_ENTRIES = 10_000;
+
+  /** Hosts traced at once per intake batch. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  TRACE_CONCURRENCY = 16;
+
+  /** Geolocation data (.mmdb or CSV, comma list in order); empty: the packaged GeoLite2 Country. */
+  @IsString()
+  GEO_COUNTRY_DB = '';
+
+  /** Registered (whois) country data; empty: the packaged geo-whois-asn-country. */
+  @IsString()
+  GEO_REGISTERED_COUNTRY_DB = '';
+
+  /** AS number and organisation data; empty: the packaged ip-location-db ASN CSVs. */
+  @IsString()
+  GEO_ASN_DB = '';
+
+  /** The router is not ready while a geo data set is older than this many days; 0: not checked. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  GEO_MAX_AGE_DAYS = 0;
+
   /** How often the dispatcher looks for outbox rows when no notification woke it, in ms. */
   @Transform(toInt)
   @IsInt()
@@ -94,6 +200,58 @@ export class WisselConfig {
   /** Pino log level. Info logs never hold reported URLs or personal data. */
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
+
+  // Partner API (W3)
+
+  /** Largest request body the gateway reads, in bytes; a larger one is refused with 413. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(64 * 1024 * 1024)
+  MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+  /** Most referrals in one canonical batch submitted to the partner API. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  MAX_BATCH_REFERRALS = 500;
+
+  /** How far a signature's `created` may be from the gateway's clock, either way, in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(5)
+  @Max(3600)
+  SIGNATURE_MAX_SKEW_S = 300;
+
+  /** Requests per second each partner may make, on average (token bucket per gateway instance). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  PARTNER_RATE_PER_S = 10;
+
+  /** Requests a partner may make at once before the rate applies (the bucket's size). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  PARTNER_RATE_BURST = 20;
+
+  /** SHA-256 hex digests of valid operator bearer tokens, comma-separated; empty: admin API closed. */
+  @Matches(/^([0-9a-f]{64}(,[0-9a-f]{64})*)?$/, {
+    message: 'OPERATOR_TOKEN_SHA256 must be lower-case SHA-256 hex digests, comma-separated',
+  })
+  OPERATOR_TOKEN_SHA256 = '';
+
+  /**
+   * The gateway's public origin as partners address it (e.g. https://wissel.example), used to
+   * rebuild the signed @target-uri behind a TLS-terminating proxy; empty: from the request.
+   */
+  @Matches(/^(https?:\/\/[^/?#\s]+)?$/, {
+    message: 'PUBLIC_BASE_URL must be http(s)://host[:port] without a path',
+  })
+  PUBLIC_BASE_URL = '';
 }
 
 /** Reads and validates the configuration; throws one error that names every bad setting. */

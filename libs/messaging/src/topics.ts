@@ -17,6 +17,10 @@ export class Topics {
   get knownHashesIn(): string {
     return `${this.prefix}referrals.known-hashes.v1`;
   }
+  /** Police deconfliction holds, set and lifted (W5). */
+  get holdsIn(): string {
+    return `${this.prefix}referrals.holds.v1`;
+  }
   /** Each inbound topic with the format it carries. */
   get inbound(): Array<{ topic: string; format: 'canonical' | 'cybertip' | 'xarf' }> {
     return [
@@ -37,6 +41,7 @@ export class Topics {
     return [
       ...this.inbound.map((i) => i.topic),
       this.knownHashesIn,
+      this.holdsIn,
       this.deadLetter,
       ...[...recipientIds].map((id) => this.outbound(id)),
     ];

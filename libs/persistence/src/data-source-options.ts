@@ -4,9 +4,16 @@ import { OutboxMessageEntity } from './entities/outbox-message.entity';
 import { ReferralEntity } from './entities/referral.entity';
 import { InitialSchema1763769600000 } from './migrations/1763769600000-initial-schema';
 import { CasesAndDedup1763856000000 } from './migrations/1763856000000-cases-and-dedup';
+import { PartnerApi1764028800000 } from './migrations/1764028800000-partner-api';
+import { Jurisdiction1764115200000 } from './migrations/1764115200000-jurisdiction';
 
 export const entities = [ReferralEntity, DecisionEntity, OutboxMessageEntity];
-export const migrations = [InitialSchema1763769600000, CasesAndDedup1763856000000];
+export const migrations = [
+  InitialSchema1763769600000,
+  CasesAndDedup1763856000000,
+  PartnerApi1764028800000,
+  Jurisdiction1764115200000,
+];
 
 /**
  * One definition for the apps, the migrate command and the tests. The schema changes only

@@ -10,3 +10,8 @@ export * from './entities/outbox-message.entity';
 export * from './repositories/case-claims';
 export * from './repositories/case.repository';
 export * from './repositories/known-hash.repository';
+export * from './repositories/decision-record.repository';
+export * from './repositories/police-hold.repository';
+export * from './repositories/origin-disclosure.repository';
+export * from './partners';
+export * from './repositories/decided-referrals.reader';

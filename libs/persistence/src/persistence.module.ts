@@ -7,6 +7,9 @@ import { ReferralIntakeRepository } from './repositories/referral-intake.reposit
 import { OutboxSignal } from './outbox-signal';
 import { CaseRepository } from './repositories/case.repository';
 import { KnownHashRepository } from './repositories/known-hash.repository';
+import { DecisionRecordRepository } from './repositories/decision-record.repository';
+import { PoliceHoldRepository } from './repositories/police-hold.repository';
+import { OriginDisclosureRepository } from './repositories/origin-disclosure.repository';
 
 /**
  * The database, for apps. Migrations are not run here: they are their own step
@@ -32,6 +35,9 @@ import { KnownHashRepository } from './repositories/known-hash.repository';
     OutboxSignal,
     CaseRepository,
     KnownHashRepository,
+    DecisionRecordRepository,
+    PoliceHoldRepository,
+    OriginDisclosureRepository,
   ],
   exports: [
     ReferralIntakeRepository,
@@ -39,6 +45,9 @@ import { KnownHashRepository } from './repositories/known-hash.repository';
     OutboxSignal,
     CaseRepository,
     KnownHashRepository,
+    DecisionRecordRepository,
+    PoliceHoldRepository,
+    OriginDisclosureRepository,
   ],
 })
 export class PersistenceModule {}

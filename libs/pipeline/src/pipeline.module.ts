@@ -5,12 +5,18 @@ import { IntakeReferralsUseCase } from './intake/intake-referrals.usecase';
 import { ImportKnownHashesUseCase } from './intake/import-known-hashes.usecase';
 import { KnownMaterial } from './intake/known-material';
 import { PdqCaseIndex } from './intake/pdq-case-index';
+import { GeoModule } from './jurisdiction/geo.module';
+import {
+  JURISDICTION_EXPORTS,
+  JURISDICTION_PROVIDERS,
+} from './jurisdiction/jurisdiction-providers';
 
 /**
  * The pipeline core: use cases that every run mode shares. Apps add the adapters (Kafka
  * today, Postgres tables in the embedded mode) and the workers that call these.
  */
 @Module({
+  imports: [GeoModule],
   providers: [
     IntakeReferralsUseCase,
     DeadLetterWriter,
@@ -18,7 +24,13 @@ import { PdqCaseIndex } from './intake/pdq-case-index';
     PdqCaseIndex,
     KnownMaterial,
     ImportKnownHashesUseCase,
+    ...JURISDICTION_PROVIDERS,
   ],
-  exports: [IntakeReferralsUseCase, RelayOutboxUseCase, ImportKnownHashesUseCase],
+  exports: [
+    IntakeReferralsUseCase,
+    RelayOutboxUseCase,
+    ImportKnownHashesUseCase,
+    ...JURISDICTION_EXPORTS,
+  ],
 })
 export class PipelineModule {}

@@ -39,9 +39,68 @@ describe('routing rules', () => {
       minimal.replace('reviewRecipient: review', 'reviewRecipient: x'),
       /"x"/,
     ],
+    ['a CDN list instead of a map', `${minimal}cdnAsns: [13335]\n`, /\/cdnAsns must be object/],
+    ['a CDN AS that is not a number', `${minimal}cdnAsns: { AS13335: Cloudflare }\n`, /\/cdnAsns/],
+    [
+      'a CDN AS out of range',
+      `${minimal}cdnAsns: { 9999999999: X }\n`,
+      /\/cdnAsns\/9999999999 is not an AS number/,
+    ],
+    [
+      'an override without a country',
+      `${minimal}overrides: [{ suffix: example.org }]\n`,
+      /\/overrides\/0 must have required property 'country'/,
+    ],
+    [
+      'an override with an upper-case or dotted suffix',
+      `${minimal}overrides: [{ suffix: .Example.org, country: NL }]\n`,
+      /\/overrides\/0\/suffix/,
+    ],
+    [
+      'an override to a pseudo country',
+      `${minimal}overrides: [{ suffix: example.org, country: EU }]\n`,
+      /\/overrides\/0\/country "EU" is not a country code/,
+    ],
+    [
+      'the same override suffix twice',
+      `${minimal}overrides: [{ suffix: example.org, country: NL }, { suffix: example.org, country: DE }]\n`,
+      /\/overrides\/1\/suffix "example.org" is listed twice/,
+    ],
+    ['a home that is no country', minimal.replace('home: NL', 'home: ZZ'), /\/home "ZZ"/],
+    [
+      'a sender-hint switch that is not a boolean',
+      `${minimal}senderHintFallback: maybe\n`,
+      /senderHintFallback/,
+    ],
   ])('refuses %s with a message naming the problem', (_name, text, message) => {
     expect(() => parseRoutingRules(text)).toThrow(ConfigurationError);
     expect(() => parseRoutingRules(text)).toThrow(message);
+  });
+
+  it('reads CDN ASes, overrides and the sender-hint switch', () => {
+    const rules = parseRoutingRules(
+      `${minimal}cdnAsns: { 13335: Cloudflare, 54113: Fastly }\n` +
+        `overrides: [{ suffix: media.example.org, country: DE, asn: 24940, note: confirmed }]\n` +
+        `senderHintFallback: false\n`,
+    );
+    expect(rules.cdnAsns).toEqual(
+      new Map([
+        [13335, 'Cloudflare'],
+        [54113, 'Fastly'],
+      ]),
+    );
+    expect(rules.overrides).toEqual([
+      { suffix: 'media.example.org', country: 'DE', asn: 24940, note: 'confirmed' },
+    ]);
+    expect(rules.senderHintFallback).toBe(false);
+    const defaults = parseRoutingRules(minimal);
+    expect(defaults).toMatchObject({ overrides: [], senderHintFallback: true });
+    expect(defaults.cdnAsns.size).toBe(0);
+  });
+
+  it('ships CDN ASes for Cloudflare', () => {
+    const rules = loadRoutingRules(join(__dirname, '../../../../config/routing.yaml'));
+    expect(rules.cdnAsns.get(13335)).toBe('Cloudflare');
   });
 
   it('refuses a file that cannot be read', () => {

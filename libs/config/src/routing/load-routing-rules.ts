@@ -5,6 +5,8 @@ import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import {
   ConfigurationError,
+  toCountry,
+  type HostingOverride,
   type Recipient,
   type RecipientKind,
   type RoutingRules,
@@ -16,7 +18,12 @@ interface RoutingFile {
   home: string;
   reviewRecipient: string;
   recipients: Record<string, { kind: RecipientKind; country?: string; hopIds?: string[] }>;
+  cdnAsns?: Record<string, string>;
+  overrides?: HostingOverride[];
+  senderHintFallback?: boolean;
 }
+
+const MAX_ASN = 4_294_967_295;
 
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 addFormats(ajv, ['uri']);
@@ -59,6 +66,10 @@ export function parseRoutingRules(text: string, origin = 'routing config'): Rout
       `${origin} is invalid: reviewRecipient "${document.reviewRecipient}" is not in recipients`,
     );
   }
+  const problems = meaningProblems(document);
+  if (problems.length > 0) {
+    throw new ConfigurationError(`${origin} is invalid: ${problems.join('; ')}`, { problems });
+  }
   // The content hash makes the version change whenever the rules do, even if the
   // operator forgets to bump the declared version.
   const digest = createHash('sha256').update(text).digest('hex').slice(0, 12);
@@ -67,5 +78,35 @@ export function parseRoutingRules(text: string, origin = 'routing config'): Rout
     home: document.home,
     reviewRecipient: document.reviewRecipient,
     recipients,
+    cdnAsns: new Map(
+      Object.entries(document.cdnAsns ?? {}).map(([asn, name]) => [Number(asn), name]),
+    ),
+    overrides: (document.overrides ?? []).map((o) => ({ ...o })),
+    senderHintFallback: document.senderHintFallback ?? true,
   };
+}
+
+/** What the schema cannot say: real country codes, AS numbers in range, one entry per suffix. */
+function meaningProblems(document: RoutingFile): string[] {
+  const problems: string[] = [];
+  if (!toCountry(document.home)) problems.push(`/home "${document.home}" is not a country code`);
+  for (const [id, recipient] of Object.entries(document.recipients)) {
+    if (recipient.country !== undefined && !toCountry(recipient.country)) {
+      problems.push(`/recipients/${id}/country "${recipient.country}" is not a country code`);
+    }
+  }
+  for (const asn of Object.keys(document.cdnAsns ?? {})) {
+    if (Number(asn) > MAX_ASN) problems.push(`/cdnAsns/${asn} is not an AS number`);
+  }
+  const seen = new Set<string>();
+  (document.overrides ?? []).forEach((override, i) => {
+    if (!toCountry(override.country)) {
+      problems.push(`/overrides/${i}/country "${override.country}" is not a country code`);
+    }
+    if (seen.has(override.suffix)) {
+      problems.push(`/overrides/${i}/suffix "${override.suffix}" is listed twice`);
+    }
+    seen.add(override.suffix);
+  });
+  return problems;
 }

@@ -7,6 +7,9 @@ const rules: RoutingRules = {
   version: 'v+1',
   home: 'NL',
   reviewRecipient: 'review',
+  cdnAsns: new Map(),
+  overrides: [],
+  senderHintFallback: true,
   recipients: new Map([
     ['nl-hotline', { id: 'nl-hotline', kind: 'national_hotline', country: 'NL', hopIds: [] }],
     ['review', { id: 'review', kind: 'review', hopIds: [] }],
@@ -36,8 +39,20 @@ const context = (overrides: Partial<CaseContext>): CaseContext => ({
 describe('decide with the case', () => {
   it('routes new material and records the case in the evidence', () => {
     const d = decide(referral, rules, context({}));
-    expect(d).toMatchObject({ rule: 'hosting_hint', recipients: ['nl-hotline'] });
-    expect(d.evidence).toMatchObject({ caseId: 'c1', dedupLayer: 'new', hostingCountryHint: 'NL' });
+    // No trace in the facts: the sender's hint is the fallback, and says so.
+    expect(d).toMatchObject({
+      rule: 'hosted_at_home',
+      recipients: ['nl-hotline'],
+      confidence: 'low',
+      routes: [{ recipient: 'nl-hotline', purpose: 'removal', country: 'NL', locators: [0] }],
+    });
+    expect(d.evidence).toMatchObject({
+      caseId: 'c1',
+      dedupLayer: 'new',
+      newUrlKeys: ['k1'],
+      hostingCountryHint: 'NL',
+      hosting: [{ locator: 0, host: 'a.example', status: 'located', basis: 'sender_hint' }],
+    });
   });
 
   it('starts no second chain of notices for a URL its open case already holds', () => {

@@ -1,37 +1,84 @@
 import { type CaseContext } from '../dedup/case-context';
 import { type CanonicalReferral } from '../referral/canonical-referral';
-import { decidePlaceholder } from './decide-placeholder';
 import { type Decision } from './decision';
+import { hostingFindings } from './hosting';
+import { investigationFindings } from './investigation';
+import { decideJurisdiction } from './jurisdiction';
+import { NO_FACTS, type RoutingFacts } from './routing-facts';
 import { type RoutingRules } from './routing-rules';
 
 /**
- * Decides one referral once de-duplication has placed it in a case. A referral that only
- * repeats URLs its open case already holds strengthens that case and starts no second
- * chain of notices; everything else is routed (the placeholder rules until W5).
+ * Decides one referral once de-duplication has placed it in a case and its hosts are
+ * traced. A referral that only repeats URLs its open case already holds strengthens that
+ * case and starts no second chain of notices; everything else goes through the
+ * jurisdiction rules. The evidence holds the case, the findings and every fact used, so
+ * the same referral can be decided again from the record alone.
  */
 export function decide(
   referral: CanonicalReferral,
   rules: RoutingRules,
   context: CaseContext,
+  facts: RoutingFacts = NO_FACTS,
 ): Decision {
-  const caseEvidence = {
+  const hosting = hostingFindings(referral, facts, rules);
+  const investigation = investigationFindings(referral, facts);
+  const evidence = {
     caseId: context.caseId,
     dedupLayer: context.layer,
     ...(context.previousCaseId ? { previousCaseId: context.previousCaseId } : {}),
+    newUrlKeys: context.newUrlKeys,
     knownMedia: context.knownMedia,
     unknownMedia: context.unknownMedia,
+    hostingCountryHint: referral.hints?.hostingCountry?.toUpperCase() ?? null,
+    hosting,
+    investigation,
+    facts,
   };
+  const base = { evidence, rulesetVersion: rules.version };
   const repeatsOpenCase =
     context.layer === 'url' && context.newUrlKeys.length === 0 && !referral.incident.policeOnly;
   if (repeatsOpenCase) {
     return {
+      ...base,
       rule: 'joined_open_case',
+      routes: [],
       recipients: [],
       droppedForLoop: [],
-      evidence: caseEvidence,
-      rulesetVersion: rules.version,
+      removalCountries: [],
+      investigationCountries: [],
+      held: false,
+      confidence: 'high',
     };
   }
-  const decision = decidePlaceholder(referral, rules);
-  return { ...decision, evidence: { ...decision.evidence, ...caseEvidence } };
+  const decision = decideJurisdiction(
+    referral,
+    { hosting, investigation, holds: facts.holds },
+    rules,
+  );
+  const rule = decision.held ? 'police_hold' : decision.routes[0]!.rule;
+  return { ...base, ...decision, rule };
+}
+
+/** The case context a stored decision was made in, for deciding the referral again. */
+export function contextFromEvidence(evidence: Record<string, unknown>): CaseContext {
+  const e = evidence as Partial<Record<string, unknown>>;
+  return {
+    caseId: String(e.caseId),
+    layer: e.dedupLayer as CaseContext['layer'],
+    newUrlKeys: (e.newUrlKeys as string[] | undefined) ?? [],
+    ...(typeof e.previousCaseId === 'string' ? { previousCaseId: e.previousCaseId } : {}),
+    knownMedia: (e.knownMedia as number[] | undefined) ?? [],
+    unknownMedia: (e.unknownMedia as number[] | undefined) ?? [],
+  };
+}
+
+/** The facts a stored decision rests on (none for a decision recorded before W5). */
+export function factsFromEvidence(evidence: Record<string, unknown>): RoutingFacts {
+  const facts = evidence.facts as Partial<RoutingFacts> | undefined;
+  return {
+    hosts: facts?.hosts ?? [],
+    ipEvents: facts?.ipEvents ?? [],
+    holds: facts?.holds ?? [],
+    disclosures: facts?.disclosures ?? [],
+  };
 }

@@ -1,17 +1,15 @@
-/** The outcome of routing one referral, kept so an operator can read why. */
-export interface Decision {
-  /** Machine-readable name of the rule that fired. */
+import { type JurisdictionDecision, type JurisdictionRule } from './jurisdiction';
+
+/**
+ * The outcome of routing one referral, kept so an operator can read why: every route
+ * (recipient, purpose, rule, country, locators), the jurisdictions, whether a police hold
+ * applied, the confidence, the evidence it rests on and the rule-set version.
+ */
+export interface Decision extends JurisdictionDecision {
+  /** The rule that fired: the first route's rule, police_hold, or joined_open_case. */
   rule: DecisionRule;
-  recipients: string[];
-  /** Recipients a rule chose but that were dropped because the referral came through them. */
-  droppedForLoop: string[];
   evidence: Record<string, unknown>;
   rulesetVersion: string;
 }
 
-export type DecisionRule =
-  | 'hosting_hint'
-  | 'hosting_hint_unknown_country'
-  | 'no_hosting_hint'
-  | 'loop_prevented'
-  | 'joined_open_case';
+export type DecisionRule = JurisdictionRule | 'joined_open_case';

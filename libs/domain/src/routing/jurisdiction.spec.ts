@@ -16,6 +16,9 @@ const rules: RoutingRules = {
   version: 'test.1',
   home: 'NL',
   reviewRecipient: 'review',
+  cdnAsns: new Map(),
+  overrides: [],
+  senderHintFallback: true,
   recipients: new Map<string, Recipient>([
     recipient('nl-police', 'domestic_police', 'NL'),
     recipient('nl-hotline', 'national_hotline', 'NL', ['offlimits.nl']),

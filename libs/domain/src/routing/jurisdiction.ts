@@ -1,6 +1,7 @@
 import { type CanonicalReferral } from '../referral/canonical-referral';
 import { toCountry } from '../referral/country';
-import { cameThrough } from './decide-placeholder';
+import { cameThrough } from './loop';
+import { type MatchedHold } from './routing-facts';
 import { findRecipient, type Recipient, type RoutingRules } from './routing-rules';
 
 /**
@@ -24,16 +25,30 @@ export type HostingStatus =
   /** .onion / .i2p: no notice-and-takedown is possible, only the police can act. */
   | 'hidden_service';
 
+/**
+ * Where the hosting countries came from: Wissel's own trace, an operator's override by
+ * domain suffix, an origin disclosure, or (when the trace found nothing) the sender's hint.
+ */
+export type HostingBasis = 'trace' | 'override' | 'disclosure' | 'sender_hint';
+
 export interface HostingFinding {
   /** Index of the locator in referral.locators. */
   locator: number;
+  /** The locator's host (lower case, A-labels), as traced. */
+  host?: string;
   status: HostingStatus;
+  basis?: HostingBasis;
   /** Hosting countries (ISO 3166-1 alpha-2), one per distinct country of the host's addresses. */
   countries: string[];
   /** The CDN the host sits behind, when status is behind_cdn (or an origin was found behind it). */
   cdn?: string;
   /** Geolocated and registered countries disagree: recorded, and it lowers confidence. */
   countriesDisagree?: boolean;
+  /** A country came from the registration (whois) only, the geolocation had none: lowers confidence. */
+  registeredOnly?: boolean;
+  /** The override suffix or the disclosure id that gave the countries. */
+  override?: string;
+  disclosure?: string;
 }
 
 export type InvestigationRole = 'uploader' | 'account' | 'victim' | 'police_case';
@@ -44,13 +59,6 @@ export interface InvestigationFinding {
   country: string;
   /** Where the country came from: the sender's estimate, a geolocated IP event, a police case. */
   basis: 'estimated' | 'ip_event' | 'law_enforcement';
-}
-
-/** A police deconfliction hold that matched this referral (URL, domain, hash or ASN). */
-export interface MatchedHold {
-  id: string;
-  /** Until when the hold applies (ISO 8601); expired holds are not passed in. */
-  until: string;
 }
 
 export interface JurisdictionFacts {
@@ -98,7 +106,10 @@ export interface JurisdictionDecision {
   investigationCountries: string[];
   /** A police hold applies: removal waits; only the police are told. */
   held: boolean;
-  /** Lowered when geolocated and registered countries disagree or a host is unresolved. */
+  /**
+   * Lowered when geolocated and registered countries disagree, a country is known only from
+   * the registration, a host is unresolved or behind a CDN, or hosting rests on the sender's hint.
+   */
   confidence: 'high' | 'low';
 }
 
@@ -242,7 +253,12 @@ export function decideJurisdiction(
   }
 
   const lowConfidence = facts.hosting.some(
-    (f) => f.countriesDisagree || f.status === 'unresolved' || f.status === 'behind_cdn',
+    (f) =>
+      f.countriesDisagree ||
+      f.registeredOnly ||
+      f.basis === 'sender_hint' ||
+      f.status === 'unresolved' ||
+      f.status === 'behind_cdn',
   );
   return {
     routes: kept,

@@ -1,7 +1,6 @@
 /**
  * Routing rules are data, not code: an operator edits a validated file (see
- * config/routing.yaml) and the code reads this shape. W1 uses only what the placeholder
- * decision needs; the full rule set (CDN ASNs, overrides, priorities) grows in W5.
+ * config/routing.yaml) and the code reads this shape.
  */
 export type RecipientKind =
   | 'domestic_police'
@@ -27,6 +26,22 @@ export interface RoutingRules {
   /** Where referrals go that no rule can place. */
   reviewRecipient: string;
   recipients: Map<string, Recipient>;
+  /** AS number → the CDN or reverse proxy it belongs to. An edge's country is not the hosting country. */
+  cdnAsns: ReadonlyMap<number, string>;
+  /** Known hosting by domain suffix (the longest matching suffix wins). */
+  overrides: readonly HostingOverride[];
+  /** Whether the sender's hints.hostingCountry is used when Wissel's own trace finds nothing. */
+  senderHintFallback: boolean;
+}
+
+/** What the operator knows about where a domain is really hosted (e.g. the origin behind a CDN). */
+export interface HostingOverride {
+  /** A host or domain suffix, lower case, A-labels, no leading or trailing dot. */
+  suffix: string;
+  /** ISO 3166-1 alpha-2 origin country. */
+  country: string;
+  asn?: number;
+  note?: string;
 }
 
 /** The first recipient of a kind (and of a country, where one is given) in the directory. */

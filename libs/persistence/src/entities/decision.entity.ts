@@ -25,6 +25,31 @@ export class DecisionEntity {
   @Column('text', { name: 'ruleset_version' })
   rulesetVersion!: string;
 
+  /** Each reason to send it to a recipient: purpose, rule, country, locators. */
+  @Column('jsonb')
+  routes!: unknown[];
+
+  @Column('jsonb', { name: 'removal_countries' })
+  removalCountries!: string[];
+
+  @Column('jsonb', { name: 'investigation_countries' })
+  investigationCountries!: string[];
+
+  /** A police hold applied: only the police were told; removal waits. */
+  @Column('boolean')
+  held!: boolean;
+
+  @Column('text', { nullable: true })
+  confidence!: 'high' | 'low' | null;
+
+  /** intake, origin_disclosure, hold_lifted. */
+  @Column('text')
+  cause!: string;
+
+  /** The decision this one replaces (the old one stays for the record). */
+  @Column('uuid', { name: 'supersedes_id', nullable: true })
+  supersedesId!: string | null;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'decided_at' })
   decidedAt!: Date;
 }

@@ -32,6 +32,12 @@ export interface DecisionRows {
     droppedForLoop: string[];
     evidence: Record<string, unknown>;
     rulesetVersion: string;
+    /** The full record (W5); absent fields take the column defaults. */
+    routes?: unknown[];
+    removalCountries?: string[];
+    investigationCountries?: string[];
+    held?: boolean;
+    confidence?: 'high' | 'low';
   };
   dispatches: Array<{
     dispatchId: string;
@@ -125,11 +131,15 @@ export class ReferralIntakeRepository {
 
     if (stored.length > 0) {
       await manager.query(
-        `INSERT INTO decision (id, referral_id, rule, recipients, dropped_for_loop, evidence, ruleset_version)
-         SELECT d.id, d.referral_id, d.rule, d.recipients, d.dropped_for_loop, d.evidence, d.ruleset_version
+        `INSERT INTO decision (id, referral_id, rule, recipients, dropped_for_loop, evidence, ruleset_version,
+                               routes, removal_countries, investigation_countries, held, confidence)
+         SELECT d.id, d.referral_id, d.rule, d.recipients, d.dropped_for_loop, d.evidence, d.ruleset_version,
+                coalesce(d.routes, '[]'), coalesce(d.removal_countries, '[]'),
+                coalesce(d.investigation_countries, '[]'), coalesce(d.held, false), d.confidence
            FROM jsonb_to_recordset($1::jsonb) AS d(
                 id uuid, referral_id uuid, rule text, recipients jsonb, dropped_for_loop jsonb,
-                evidence jsonb, ruleset_version text)`,
+                evidence jsonb, ruleset_version text, routes jsonb, removal_countries jsonb,
+                investigation_countries jsonb, held boolean, confidence text)`,
         [
           JSON.stringify(
             stored.map(({ referral, decision: d }) => ({
@@ -140,6 +150,11 @@ export class ReferralIntakeRepository {
               dropped_for_loop: d.droppedForLoop,
               evidence: d.evidence,
               ruleset_version: d.rulesetVersion,
+              routes: d.routes,
+              removal_countries: d.removalCountries,
+              investigation_countries: d.investigationCountries,
+              held: d.held,
+              confidence: d.confidence,
             })),
           ),
         ],

@@ -8,6 +8,7 @@ import {
   referralKeys,
   type CanonicalReferral,
   type CaseContext,
+  type RoutingFacts,
   type RoutingRules,
 } from '@wissel/domain';
 import { PARSERS, type InboundFormat } from '@wissel/formats';
@@ -19,6 +20,7 @@ import {
   type DecisionRows,
   type IncomingReferral,
 } from '@wissel/persistence';
+import { RoutingFactsGatherer } from '../jurisdiction/routing-facts-gatherer';
 import { DeadLetterWriter, type DeadLetter } from './dead-letter-writer';
 import { KnownMaterial, type MediaKnowledge } from './known-material';
 import { PdqCaseIndex } from './pdq-case-index';
@@ -35,6 +37,7 @@ interface Candidate {
   item: IncomingReferral;
   canonical: CanonicalReferral;
   known: MediaKnowledge;
+  facts: RoutingFacts;
 }
 
 /**
@@ -57,6 +60,7 @@ export class IntakeReferralsUseCase {
     private readonly deadLetters: DeadLetterWriter,
     private readonly pdq: PdqCaseIndex,
     private readonly knownMaterial: KnownMaterial,
+    private readonly routingFacts: RoutingFactsGatherer,
   ) {}
 
   async execute(format: InboundFormat, messages: InboundMessage[]): Promise<IntakeOutcome> {
@@ -68,9 +72,14 @@ export class IntakeReferralsUseCase {
       if (result.ok) parsed.push({ message, referral: result.value });
       else rejected.push({ message, reason: result.rejection });
     }
-    const known = await this.knownMaterial.classify(parsed.map((p) => p.referral));
+    const referrals = parsed.map((p) => p.referral);
+    // Traced before the transaction: no DNS wait holds a database connection.
+    const [known, facts] = await Promise.all([
+      this.knownMaterial.classify(referrals),
+      this.routingFacts.gather(referrals),
+    ]);
     const candidates = parsed.map(({ message, referral }, i) =>
-      this.prepare(format, referral, message, known[i]!),
+      this.prepare(format, referral, message, known[i]!, facts[i]!),
     );
 
     const { stored, duplicates } = await this.store(candidates, rejected);
@@ -91,6 +100,7 @@ export class IntakeReferralsUseCase {
     referral: CanonicalReferral,
     message: InboundMessage,
     known: MediaKnowledge,
+    facts: RoutingFacts,
   ): Candidate {
     const keys = referralKeys(referral);
     const item: IncomingReferral = {
@@ -114,17 +124,18 @@ export class IntakeReferralsUseCase {
       item,
       canonical: referral,
       known,
+      facts,
     };
   }
 
   /** Runs inside the intake transaction, once the referral's case is known. */
   private decideFor(candidate: Candidate, attachment: CaseAttachment): DecisionRows {
-    const { canonical, item, known } = candidate;
+    const { canonical, item, known, facts } = candidate;
     const context: CaseContext = { ...attachment, ...known };
-    const decision = decide(canonical, this.rules, context);
+    const decision = { id: randomUUID(), ...decide(canonical, this.rules, context, facts) };
     const priority = investigationPriority(effectivePriority(canonical), known);
     return {
-      decision: { id: randomUUID(), ...decision },
+      decision,
       dispatches: prepareDispatches(
         {
           referralId: item.referral.id,

@@ -12,17 +12,19 @@ export interface DispatchSubject {
 }
 
 /**
- * One outbox row per recipient. Keyed by case id, so everything about one case stays in
+ * One outbox row per recipient (all of the decision's, or the given ones: a re-decision
+ * dispatches only to recipients not yet sent the referral). Keyed by case id, so everything about one case stays in
  * order on a recipient's topic.
  */
 export function prepareDispatches(
   subject: DispatchSubject,
   referral: CanonicalReferral,
-  decision: Decision,
+  decision: Decision & { id: string },
   topics: Topics,
+  recipients: readonly string[] = decision.recipients,
 ): DecisionRows['dispatches'] {
   const { referralId, caseId } = subject;
-  return decision.recipients.map((recipientId) => {
+  return recipients.map((recipientId) => {
     const dispatchId = randomUUID();
     return {
       dispatchId,
@@ -43,7 +45,17 @@ export function prepareDispatches(
         caseId,
         recipient: recipientId,
         investigationPriority: subject.investigationPriority,
-        decision: { rule: decision.rule, rulesetVersion: decision.rulesetVersion },
+        decision: {
+          id: decision.id,
+          rule: decision.rule,
+          rulesetVersion: decision.rulesetVersion,
+          // Why this recipient gets it: removal (notice-and-takedown), investigation, review.
+          routes: decision.routes
+            .filter((route) => route.recipient === recipientId)
+            .map(({ recipient: _, ...route }) => route),
+          held: decision.held,
+          confidence: decision.confidence,
+        },
         referral,
       },
     };

@@ -1,0 +1,116 @@
+import { type ServerResponse } from 'node:http';
+import {
+  Catch,
+  HttpException,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import { BaseExceptionFilter, HttpAdapterHost } from '@nestjs/core';
+import { summarise } from '@wissel/messaging';
+import { DependencyUnavailableError, PartnerApiError, RETRY_AFTER_SECONDS } from '@wissel/pipeline';
+import { type GatewayRequest } from './gateway-request';
+import {
+  problemOf,
+  problemOfStatus,
+  PROBLEM_CONTENT_TYPE,
+  type ProblemDetails,
+} from './problem-details';
+
+// The API's own paths answer every error as problem details; others (health) keep Nest's.
+const API_PATH = /^\/(v1|admin)(\/|\?|$)/;
+
+/**
+ * Maps errors to `application/problem+json` (RFC 9457) for the partner and operator APIs:
+ * typed PartnerApiErrors by their kind, Nest's HttpExceptions by status, and anything else
+ * as a dependency outage (503, retry) when it looks like one, else a 500. Logs the code and
+ * the occurrence id, never a body or a URL's query.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('problem');
+  private readonly fallback: BaseExceptionFilter;
+
+  constructor(adapterHost: HttpAdapterHost) {
+    this.fallback = new BaseExceptionFilter(adapterHost.httpAdapter);
+  }
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<GatewayRequest>();
+    const response = http.getResponse<ServerResponse>();
+    const isApi = error instanceof PartnerApiError || API_PATH.test(request.originalUrl ?? '');
+    if (!isApi) {
+      this.fallback.catch(error, host);
+      return;
+    }
+    const { problem, retryAfter } = this.toProblem(error);
+    const log = {
+      code: problem.code,
+      status: problem.status,
+      instance: problem.instance,
+      partnerId: request.partner?.partnerId,
+      path: (request.originalUrl ?? '').split('?')[0],
+    };
+    if (problem.status >= 500) this.logger.error(log, 'request failed');
+    else this.logger.log(log, 'request refused');
+
+    if (response.headersSent) return;
+    if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
+    // An oversized body is left unread: close the connection rather than drain it.
+    if (problem.status === 413) response.setHeader('Connection', 'close');
+    if (problem.status === 401) {
+      response.setHeader('WWW-Authenticate', 'Signature');
+    }
+    response.statusCode = problem.status;
+    response.setHeader('Content-Type', PROBLEM_CONTENT_TYPE);
+    response.end(JSON.stringify(problem));
+  }
+
+  private toProblem(error: unknown): { problem: ProblemDetails; retryAfter?: number } {
+    if (error instanceof PartnerApiError) {
+      return { problem: problemOf(error), retryAfter: error.extras.retryAfterSeconds };
+    }
+    if (error instanceof HttpException) {
+      const body = error.getResponse();
+      // A problem already shaped by its thrower (e.g. the operator guard) is kept.
+      if (isProblem(body)) return { problem: body };
+      return { problem: problemOfStatus(error.getStatus(), error.message) };
+    }
+    if (looksLikeOutage(error)) {
+      const outage = new DependencyUnavailableError(
+        'dependency_unavailable',
+        'a dependency of the gateway is unavailable; nothing was accepted, retry later',
+        { retryAfterSeconds: RETRY_AFTER_SECONDS },
+      );
+      this.logger.warn({ error: summarise(error) }, 'dependency unavailable');
+      return { problem: problemOf(outage), retryAfter: RETRY_AFTER_SECONDS };
+    }
+    this.logger.error({ error: summarise(error) }, 'unexpected error');
+    return { problem: problemOfStatus(500, 'an unexpected error; the operators have it logged') };
+  }
+}
+
+function isProblem(body: unknown): body is ProblemDetails {
+  const b = body as Partial<ProblemDetails> | null;
+  return typeof b?.type === 'string' && typeof b.code === 'string' && typeof b.status === 'number';
+}
+
+// SQLSTATE classes of a database that is away or overloaded (connection exception,
+// insufficient resources, operator intervention, system error), and socket errors.
+const OUTAGE_SQLSTATE = /^(08|53|57|58)/;
+const OUTAGE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+
+function looksLikeOutage(error: unknown): boolean {
+  const { name, code } = summarise(error);
+  if (code !== undefined && (OUTAGE_SQLSTATE.test(code) || OUTAGE_ERRNO.has(code))) return true;
+  if (name.startsWith('Kafka')) return true;
+  const message = (error as { message?: unknown } | null)?.message;
+  // node-postgres' own words when the pool cannot connect or a connection drops.
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/.test(
+      message,
+    )
+  );
+}

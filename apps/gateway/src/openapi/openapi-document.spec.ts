@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildOpenApiDocument } from './openapi-document';
+
+describe('the OpenAPI document', () => {
+  it('docs/openapi.json is what the code generates (else run: npm run build && npm run openapi)', async () => {
+    const committed: unknown = JSON.parse(
+      readFileSync(join(__dirname, '../../../../docs/openapi.json'), 'utf8'),
+    );
+    // Through JSON, as the script writes it: undefined members disappear.
+    const generated: unknown = JSON.parse(JSON.stringify(await buildOpenApiDocument()));
+    expect(committed).toEqual(generated);
+  });
+
+  it('documents the partner and operator endpoints with problem+json errors', async () => {
+    const document = await buildOpenApiDocument();
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/admin/holds',
+      '/admin/holds/{id}',
+      '/admin/origin-disclosures',
+      '/admin/partners',
+      '/admin/partners/{partnerId}/keys',
+      '/admin/partners/{partnerId}/keys/{keyId}',
+      '/admin/referrals/{id}/decision',
+      '/health/live',
+      '/health/ready',
+      '/v1/origin-disclosures',
+      '/v1/referrals',
+      '/v1/referrals/{id}',
+    ]);
+    const submit = document.paths['/v1/referrals']!.post!;
+    expect(Object.keys(submit.responses)).toEqual(
+      expect.arrayContaining(['202', '401', '403', '413', '415', '422', '429', '503']),
+    );
+    expect(submit.responses['401']).toHaveProperty(['content', 'application/problem+json']);
+    const hold = document.paths['/admin/holds']!.post!;
+    expect(Object.keys(hold.responses)).toEqual(expect.arrayContaining(['201', '401', '422']));
+  });
+});

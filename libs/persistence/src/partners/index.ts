@@ -1,0 +1,4 @@
+export * from './partner.repository';
+export * from './partner-nonce.repository';
+export * from './partner-submission.repository';
+export * from './partner-persistence.module';

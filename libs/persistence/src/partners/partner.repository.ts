@@ -1,0 +1,154 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource } from 'typeorm';
+
+export type PartnerStatus = 'active' | 'suspended';
+export type PartnerKeyAlg = 'ed25519' | 'hmac-sha256';
+
+export interface PartnerRow {
+  id: string;
+  name: string;
+  sourceSystems: string[];
+  status: PartnerStatus;
+  createdAt: Date;
+}
+
+/** A key without its material; times as ISO 8601 text (they come from jsonb). */
+export interface PartnerKeySummary {
+  keyId: string;
+  alg: PartnerKeyAlg;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** A key with its material and its partner, as the signature check needs it. */
+export interface PartnerKeyRecord {
+  keyId: string;
+  alg: PartnerKeyAlg;
+  /** Ed25519 keys: the public JWK. */
+  publicJwk: { kty: 'OKP'; crv: 'Ed25519'; x: string } | null;
+  /** HMAC-SHA256 keys: the shared secret (stored as given until W11 encrypts it at rest). */
+  hmacSecret: Buffer | null;
+  revokedAt: Date | null;
+  partner: Pick<PartnerRow, 'id' | 'status' | 'sourceSystems'>;
+}
+
+export type RegisterOutcome =
+  | { outcome: 'registered'; partner: PartnerRow }
+  | { outcome: 'id_taken' }
+  | { outcome: 'source_systems_taken'; taken: Array<{ system: string; partnerId: string }> };
+
+export interface NewPartnerKey {
+  keyId: string;
+  partnerId: string;
+  alg: PartnerKeyAlg;
+  publicJwk?: { kty: 'OKP'; crv: 'Ed25519'; x: string };
+  hmacSecret?: Buffer;
+}
+
+const PARTNER_COLUMNS = `id, name, source_systems AS "sourceSystems", status, created_at AS "createdAt"`;
+
+/** Partners and their signing keys. */
+@Injectable()
+export class PartnerRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Registers a partner unless its id or one of its source systems is taken. A source
+   * system may belong to one partner only, or one partner could resubmit (and so learn of)
+   * another's sourceRef; the table lock makes the check and the insert one step.
+   */
+  async register(partner: { id: string; name: string; sourceSystems: string[] }) {
+    return this.dataSource.transaction(async (manager): Promise<RegisterOutcome> => {
+      await manager.query(`LOCK TABLE partner IN SHARE ROW EXCLUSIVE MODE`);
+      const taken: Array<{ system: string; partnerId: string }> = await manager.query(
+        `SELECT s AS system, p.id AS "partnerId"
+           FROM partner p, unnest(p.source_systems) AS s
+          WHERE s = ANY($1::text[])`,
+        [partner.sourceSystems],
+      );
+      if (taken.length > 0) return { outcome: 'source_systems_taken', taken };
+      const rows: PartnerRow[] = await manager.query(
+        `INSERT INTO partner (id, name, source_systems) VALUES ($1, $2, $3::text[])
+         ON CONFLICT (id) DO NOTHING
+         RETURNING ${PARTNER_COLUMNS}`,
+        [partner.id, partner.name, partner.sourceSystems],
+      );
+      const [row] = rows;
+      return row ? { outcome: 'registered', partner: row } : { outcome: 'id_taken' };
+    });
+  }
+
+  async find(id: string): Promise<PartnerRow | undefined> {
+    const rows: PartnerRow[] = await this.dataSource.query(
+      `SELECT ${PARTNER_COLUMNS} FROM partner WHERE id = $1`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  /** Every partner with its keys (no key material), by id. */
+  async list(): Promise<Array<PartnerRow & { keys: PartnerKeySummary[] }>> {
+    return this.dataSource.query(
+      `SELECT p.id, p.name, p.source_systems AS "sourceSystems", p.status, p.created_at AS "createdAt",
+              coalesce(jsonb_agg(jsonb_build_object(
+                'keyId', k.key_id, 'alg', k.alg, 'createdAt', k.created_at, 'revokedAt', k.revoked_at)
+                ORDER BY k.created_at) FILTER (WHERE k.key_id IS NOT NULL), '[]') AS keys
+         FROM partner p LEFT JOIN partner_key k ON k.partner_id = p.id
+        GROUP BY p.id ORDER BY p.id`,
+    );
+  }
+
+  /** Adds a key; false when the key id is already taken (by any partner). */
+  async addKey(key: NewPartnerKey): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `INSERT INTO partner_key (key_id, partner_id, alg, public_jwk, hmac_secret)
+       VALUES ($1, $2, $3, $4::jsonb, $5)
+       ON CONFLICT (key_id) DO NOTHING
+       RETURNING 1`,
+      [
+        key.keyId,
+        key.partnerId,
+        key.alg,
+        key.publicJwk ? JSON.stringify(key.publicJwk) : null,
+        key.hmacSecret ?? null,
+      ],
+    );
+    return rows.length === 1;
+  }
+
+  /** Revokes one of a partner's keys; says whether it was found and whether it was active. */
+  async revokeKey(
+    partnerId: string,
+    keyId: string,
+    at: Date,
+  ): Promise<'revoked' | 'already_revoked' | 'not_found'> {
+    const rows: Array<{ wasActive: boolean }> = await this.dataSource.query(
+      // Wrapped in a SELECT: TypeORM returns [rows, count] for a bare UPDATE. The joined
+      // "old" row is the snapshot before the update, so it tells a repeat revocation apart.
+      `WITH changed AS (
+         UPDATE partner_key k SET revoked_at = coalesce(k.revoked_at, $3)
+           FROM partner_key old
+          WHERE k.key_id = $2 AND k.partner_id = $1 AND old.key_id = k.key_id
+          RETURNING old.revoked_at IS NULL AS "wasActive")
+       SELECT * FROM changed`,
+      [partnerId, keyId, at],
+    );
+    const [row] = rows;
+    if (!row) return 'not_found';
+    return row.wasActive ? 'revoked' : 'already_revoked';
+  }
+
+  /** The key under this id with its partner, revoked or not; undefined when unknown. */
+  async keyForVerification(keyId: string): Promise<PartnerKeyRecord | undefined> {
+    const rows: PartnerKeyRecord[] = await this.dataSource.query(
+      `SELECT k.key_id AS "keyId", k.alg, k.public_jwk AS "publicJwk", k.hmac_secret AS "hmacSecret",
+              k.revoked_at AS "revokedAt",
+              jsonb_build_object('id', p.id, 'status', p.status, 'sourceSystems', p.source_systems) AS partner
+         FROM partner_key k JOIN partner p ON p.id = k.partner_id
+        WHERE k.key_id = $1`,
+      [keyId],
+    );
+    return rows[0];
+  }
+}

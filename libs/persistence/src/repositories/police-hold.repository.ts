@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource } from 'typeorm';
+
+export type PoliceHoldKind = 'url' | 'domain' | 'hash' | 'asn';
+
+export interface PoliceHoldRow {
+  id: string;
+  kind: PoliceHoldKind;
+  value: string;
+  reason: string | null;
+  reference: string | null;
+  setBy: string;
+  createdAt: Date;
+  expiresAt: Date;
+  liftedAt: Date | null;
+  liftedBy: string | null;
+}
+
+const COLUMNS = `id, kind, value, reason, reference, set_by AS "setBy", created_at AS "createdAt",
+  expires_at AS "expiresAt", lifted_at AS "liftedAt", lifted_by AS "liftedBy"`;
+
+/** Police deconfliction holds: set, lifted, and the active ones that match a batch. */
+@Injectable()
+export class PoliceHoldRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async insert(hold: {
+    id: string;
+    kind: PoliceHoldKind;
+    value: string;
+    reason?: string;
+    reference?: string;
+    setBy: string;
+    expiresAt: Date;
+  }): Promise<PoliceHoldRow | undefined> {
+    // A redelivered "set" (same id) stores nothing: undefined, and the first one stands.
+    const [row] = await this.dataSource.query(
+      `INSERT INTO police_hold (id, kind, value, reason, reference, set_by, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (id) DO NOTHING
+       RETURNING ${COLUMNS}`,
+      [
+        hold.id,
+        hold.kind,
+        hold.value,
+        hold.reason ?? null,
+        hold.reference ?? null,
+        hold.setBy,
+        hold.expiresAt,
+      ],
+    );
+    return row as PoliceHoldRow | undefined;
+  }
+
+  /** Lifts a hold that is not lifted yet; undefined when there is no such hold. */
+  async lift(id: string, liftedBy: string): Promise<PoliceHoldRow | undefined> {
+    const [rows] = await this.dataSource.query(
+      `UPDATE police_hold SET lifted_at = now(), lifted_by = $2
+        WHERE id = $1 AND lifted_at IS NULL
+        RETURNING ${COLUMNS}`,
+      [id, liftedBy],
+    );
+    return (rows as PoliceHoldRow[])[0];
+  }
+
+  async find(id: string): Promise<PoliceHoldRow | undefined> {
+    const rows: PoliceHoldRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM police_hold WHERE id = $1`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  /**
+   * The holds active at `at` on any of these (kind, value) pairs: one indexed lookup for a
+   * whole batch, so the table can grow without the router reading all of it.
+   */
+  async activeOn(
+    keys: Array<{ kind: PoliceHoldKind; value: string }>,
+    at: Date,
+  ): Promise<PoliceHoldRow[]> {
+    if (keys.length === 0) return [];
+    return this.dataSource.query(
+      `SELECT ${COLUMNS} FROM police_hold
+        WHERE lifted_at IS NULL AND expires_at > $3
+          AND (kind, value) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [keys.map((k) => k.kind), keys.map((k) => k.value), at],
+    );
+  }
+}

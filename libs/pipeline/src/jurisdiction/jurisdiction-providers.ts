@@ -1,0 +1,20 @@
+import { HandlePoliceHoldMessagesUseCase } from '../holds/handle-police-hold-messages.usecase';
+import { LiftPoliceHoldUseCase } from '../holds/lift-police-hold.usecase';
+import { SetPoliceHoldUseCase } from '../holds/set-police-hold.usecase';
+import { DiscloseOriginUseCase } from '../origins/disclose-origin.usecase';
+import { GetDecisionRecordUseCase } from './get-decision-record.usecase';
+import { RedecideReferrals } from './redecide-referrals';
+import { RoutingFactsGatherer } from './routing-facts-gatherer';
+
+/** Use cases an app calls: the router's holds topic, and the operator API (gateway). */
+const useCases = [
+  SetPoliceHoldUseCase,
+  LiftPoliceHoldUseCase,
+  HandlePoliceHoldMessagesUseCase,
+  DiscloseOriginUseCase,
+  GetDecisionRecordUseCase,
+];
+
+/** Tracing and deciding (W5), in one list so the pipeline module names it once (GeoServices: GeoModule). */
+export const JURISDICTION_PROVIDERS = [RoutingFactsGatherer, RedecideReferrals, ...useCases];
+export const JURISDICTION_EXPORTS = useCases;

@@ -1,0 +1,138 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { loadConfig } from '@wissel/config';
+import {
+  type PartnerKeyRecord,
+  type PartnerNonceRepository,
+  type PartnerRepository,
+} from '@wissel/persistence';
+import { contentDigest, publicJwk, signRequest } from '@wissel/signing';
+import { AuthenticatePartnerUseCase, type SignedRequest } from './authenticate-partner.usecase';
+import { type PartnerClock } from './partner-clock';
+import { ForbiddenError, NotAuthenticatedError } from './partner-errors';
+
+const NOW = Date.parse('2026-11-20T10:00:00Z');
+const URL_ = 'https://wissel.example/v1/referrals';
+const keys = generateKeyPairSync('ed25519');
+
+function record(overrides: Partial<PartnerKeyRecord> = {}): PartnerKeyRecord {
+  return {
+    keyId: 'iwf-1',
+    alg: 'ed25519',
+    publicJwk: publicJwk(keys.publicKey) as PartnerKeyRecord['publicJwk'],
+    hmacSecret: null,
+    revokedAt: null,
+    partner: { id: 'iwf', status: 'active', sourceSystems: ['IWF'] },
+    ...overrides,
+  };
+}
+
+function post(body = Buffer.from('{"a":1}'), created = NOW / 1000): SignedRequest {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'content-digest': contentDigest(body),
+  };
+  const signature = signRequest(
+    { method: 'POST', url: URL_, headers },
+    { alg: 'ed25519', privateKey: keys.privateKey, keyId: 'iwf-1', created, nonce: 'nonce-1' },
+  );
+  return { method: 'POST', url: URL_, headers: { ...headers, ...signature }, body };
+}
+
+describe('AuthenticatePartnerUseCase', () => {
+  let key: PartnerKeyRecord | undefined;
+  let claims: Array<{ partnerId: string; nonce: string; expiresAt: Date }>;
+  const clock = { now: () => new Date(NOW) } as PartnerClock;
+  const useCase = () =>
+    new AuthenticatePartnerUseCase(
+      loadConfig({ SIGNATURE_MAX_SKEW_S: '300' }),
+      { keyForVerification: async () => key } as unknown as PartnerRepository,
+      {
+        claim: async (partnerId: string, nonce: string, expiresAt: Date) => {
+          if (claims.some((c) => c.partnerId === partnerId && c.nonce === nonce)) return false;
+          claims.push({ partnerId, nonce, expiresAt });
+          return true;
+        },
+      } as unknown as PartnerNonceRepository,
+      clock,
+    );
+
+  beforeEach(() => {
+    key = record();
+    claims = [];
+  });
+
+  const refusal = (request: SignedRequest) =>
+    useCase()
+      .execute(request)
+      .catch((e: unknown) => e);
+
+  it('returns the partner and the evidence, and claims the nonce until created + skew', async () => {
+    const partner = await useCase().execute(post());
+    expect(partner).toMatchObject({
+      partnerId: 'iwf',
+      sourceSystems: ['IWF'],
+      evidence: { keyId: 'iwf-1', alg: 'ed25519', nonce: 'nonce-1', created: new Date(NOW) },
+    });
+    expect(partner.evidence.signatureInput).toContain('keyid="iwf-1"');
+    expect(claims).toEqual([
+      { partnerId: 'iwf', nonce: 'nonce-1', expiresAt: new Date(NOW + 300_000) },
+    ]);
+  });
+
+  it('keeps a nonce signed in the future until its own window has passed', async () => {
+    await useCase().execute(post(undefined, NOW / 1000 + 200));
+    expect(claims[0]!.expiresAt).toEqual(new Date(NOW + 500_000));
+  });
+
+  it('refuses a replayed nonce', async () => {
+    const request = post();
+    await useCase().execute(request);
+    expect(await refusal(request)).toMatchObject({ code: 'nonce_replayed' });
+  });
+
+  it.each([
+    ['an unknown key', () => (key = undefined), 'key_unknown'],
+    ['a revoked key', () => (key = record({ revokedAt: new Date(NOW) })), 'key_revoked'],
+  ])('refuses %s', async (_what, arrange, code) => {
+    arrange();
+    const error = await refusal(post());
+    expect(error).toBeInstanceOf(NotAuthenticatedError);
+    expect(error).toMatchObject({ code });
+    expect(claims).toEqual([]);
+  });
+
+  it('refuses a suspended partner without claiming the nonce', async () => {
+    key = record({ partner: { id: 'iwf', status: 'suspended', sourceSystems: ['IWF'] } });
+    const error = await refusal(post());
+    expect(error).toBeInstanceOf(ForbiddenError);
+    expect(error).toMatchObject({ code: 'partner_suspended' });
+    expect(claims).toEqual([]);
+  });
+
+  it('refuses a body without Content-Digest, and one that does not match it', async () => {
+    const missing = post();
+    const { ['content-digest']: _dropped, ...headers } = missing.headers as Record<string, string>;
+    expect(await refusal({ ...missing, headers })).toMatchObject({ code: 'digest_missing' });
+    const tampered = { ...post(), body: Buffer.from('{"a":2}') };
+    expect(await refusal(tampered)).toMatchObject({ code: 'digest_mismatch' });
+  });
+
+  it('lets a request without a body sign only @method and @target-uri', async () => {
+    const url = 'https://wissel.example/v1/referrals?since=2026-11-01T00:00:00Z';
+    const signature = signRequest(
+      { method: 'GET', url, headers: {} },
+      {
+        alg: 'ed25519',
+        privateKey: keys.privateKey,
+        keyId: 'iwf-1',
+        created: NOW / 1000,
+        components: ['@method', '@target-uri'],
+      },
+    );
+    const partner = await useCase().execute({ method: 'GET', url, headers: signature });
+    expect(partner.partnerId).toBe('iwf');
+    // The same signature does not cover a POST body.
+    const error = await refusal({ method: 'GET', url, headers: signature, body: Buffer.from('') });
+    expect(error).toBeInstanceOf(NotAuthenticatedError);
+  });
+});

@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { WisselConfig } from '@wissel/config';
+import {
+  MESSAGE_PUBLISHER,
+  MessageHeaders,
+  Topics,
+  type MessagePublisher,
+  type OutboundMessage,
+} from '@wissel/messaging';
+import { PartnerSubmissionRepository, type ClaimedSubmission } from '@wissel/persistence';
+import { type AuthenticatedPartner } from './authenticate-partner.usecase';
+import { PartnerClock } from './partner-clock';
+import { DependencyUnavailableError, ForbiddenError } from './partner-errors';
+import {
+  parseSubmissionBody,
+  type SubmissionFormat,
+  type SubmittedReferral,
+} from './submission-body';
+
+/** Headers on each referral the gateway produces, naming who sent it and how it was signed. */
+export const PartnerMessageHeaders = {
+  partnerId: 'wissel-partner-id',
+  submissionId: 'wissel-submission-id',
+  signatureKeyId: 'wissel-signature-key-id',
+} as const;
+
+const SCHEMA_OF: Record<SubmissionFormat, string> = {
+  canonical: 'wissel.referral/1',
+  xarf: 'xarf/4',
+};
+
+/** How long a partner should wait before retrying after a dependency outage. */
+export const RETRY_AFTER_SECONDS = 5;
+
+export interface SubmitReferralsCommand {
+  partner: AuthenticatedPartner;
+  format: SubmissionFormat;
+  body: Buffer;
+}
+
+export interface SubmissionResult {
+  id: string;
+  sourceRef: { system: string; id: string };
+  /** accepted: on its inbound topic now; duplicate: this sourceRef was accepted before. */
+  status: 'accepted' | 'duplicate';
+}
+
+/**
+ * Takes a partner's referrals in: validates the whole body (nothing is produced for an
+ * invalid one), checks each sourceRef.system is the partner's, claims each sourceRef in
+ * partner_submission with the signature evidence, produces the referrals not accepted
+ * before to their inbound topic (acks=all), and only then marks them accepted. Resolving
+ * means every referral in the result is durably on Kafka (or was already); the router
+ * stores them idempotently by sourceRef, so producing a pending row again is safe.
+ */
+@Injectable()
+export class SubmitReferralsUseCase {
+  private readonly logger = new Logger('partner-submit');
+
+  constructor(
+    private readonly config: WisselConfig,
+    private readonly topics: Topics,
+    @Inject(MESSAGE_PUBLISHER) private readonly publisher: MessagePublisher,
+    private readonly submissions: PartnerSubmissionRepository,
+    private readonly clock: PartnerClock,
+  ) {}
+
+  async execute(command: SubmitReferralsCommand): Promise<SubmissionResult[]> {
+    const { partner, format } = command;
+    const { batch, referrals } = parseSubmissionBody(format, command.body, {
+      maxReferralBytes: this.config.MAX_MESSAGE_BYTES,
+      maxBatch: this.config.MAX_BATCH_REFERRALS,
+    });
+    requireOwnSourceSystems(partner, referrals, batch ? 'batch' : format);
+
+    const claims = await this.submissions.claim(
+      partner.partnerId,
+      referrals.map(({ referral }) => ({
+        id: randomUUID(),
+        sourceSystem: referral.sourceRef.system,
+        sourceId: referral.sourceRef.id,
+        format,
+      })),
+      partner.evidence,
+    );
+    if (claims.some((c) => c.partnerId !== partner.partnerId)) {
+      // Registration keeps source systems apart; this guards against a later change.
+      throw new ForbiddenError(
+        'source_system_not_allowed',
+        'a sourceRef in this request belongs to another partner',
+      );
+    }
+    const toProduce = referrals
+      .map((item, i) => ({ item, claim: claims[i]! }))
+      .filter(({ claim }) => claim.acceptedAt === null);
+
+    await this.produce(partner, format, toProduce);
+    const fresh = new Set(toProduce.map(({ claim }) => claim.id));
+    const results = referrals.map(({ referral }, i): SubmissionResult => {
+      const claim = claims[i]!;
+      return {
+        id: claim.id,
+        sourceRef: { system: referral.sourceRef.system, id: referral.sourceRef.id },
+        status: fresh.has(claim.id) ? 'accepted' : 'duplicate',
+      };
+    });
+    this.logger.log(
+      {
+        partnerId: partner.partnerId,
+        format,
+        accepted: fresh.size,
+        duplicates: results.length - fresh.size,
+      },
+      'submission handled',
+    );
+    return results;
+  }
+
+  private async produce(
+    partner: AuthenticatedPartner,
+    format: SubmissionFormat,
+    items: Array<{ item: SubmittedReferral; claim: ClaimedSubmission }>,
+  ): Promise<void> {
+    if (items.length === 0) return;
+    const topic = format === 'xarf' ? this.topics.xarfIn : this.topics.canonicalIn;
+    const messages: OutboundMessage[] = items.map(({ item, claim }) => ({
+      topic,
+      key: claim.id,
+      value: item.payload,
+      headers: {
+        [MessageHeaders.schema]: SCHEMA_OF[format],
+        [PartnerMessageHeaders.partnerId]: partner.partnerId,
+        [PartnerMessageHeaders.submissionId]: claim.id,
+        [PartnerMessageHeaders.signatureKeyId]: partner.evidence.keyId,
+      },
+    }));
+    try {
+      await this.publisher.publish(messages);
+    } catch (error) {
+      this.logger.warn(
+        { partnerId: partner.partnerId, error: (error as Error).name },
+        'publishing a submission failed; nothing accepted',
+      );
+      throw new DependencyUnavailableError(
+        'dependency_unavailable',
+        'the message broker did not acknowledge the referrals; nothing was accepted, retry later',
+        { retryAfterSeconds: RETRY_AFTER_SECONDS },
+      );
+    }
+    try {
+      await this.submissions.markAccepted(
+        items.map(({ claim }) => claim.id),
+        this.clock.now(),
+      );
+    } catch {
+      // Already on the topic; a retry produces it again and the router keeps one.
+      throw new DependencyUnavailableError(
+        'dependency_unavailable',
+        'the database did not record the acceptance; retry later (a retry is stored once)',
+        { retryAfterSeconds: RETRY_AFTER_SECONDS },
+      );
+    }
+  }
+}
+
+/** Where a referral's source system is, as a JSON Pointer into the body. */
+const SOURCE_SYSTEM_FIELD: Record<SubmissionFormat | 'batch', string> = {
+  batch: '/{i}/sourceRef/system',
+  canonical: '/sourceRef/system',
+  xarf: '/reporter/domain',
+};
+
+/** A partner may submit only under the source systems registered for it. */
+function requireOwnSourceSystems(
+  partner: AuthenticatedPartner,
+  referrals: SubmittedReferral[],
+  shape: SubmissionFormat | 'batch',
+): void {
+  const i = referrals.findIndex(
+    ({ referral }) => !partner.sourceSystems.includes(referral.sourceRef.system),
+  );
+  if (i < 0) return;
+  // The system name is the partner's own identifier, not reported content.
+  throw new ForbiddenError(
+    'source_system_not_allowed',
+    `sourceRef.system "${referrals[i]!.referral.sourceRef.system}" is not registered for partner "${partner.partnerId}"`,
+    { field: SOURCE_SYSTEM_FIELD[shape].replace('{i}', String(i)) },
+  );
+}

@@ -1,0 +1,39 @@
+import {
+  contextFromEvidence,
+  decide,
+  factsFromEvidence,
+  WhatIfTally,
+  type CanonicalReferral,
+  type RoutingRules,
+  type WhatIfReport,
+} from '@wissel/domain';
+import { type DecidedReferralPageOptions, type DecidedReferralReader } from '@wissel/persistence';
+
+export interface WhatIfOptions extends DecidedReferralPageOptions {
+  /** Example referral ids kept per kind of change. */
+  examplesPerChange?: number;
+}
+
+/**
+ * Decides stored referrals again under a candidate rule set and tallies what would change.
+ * It re-uses each decision's recorded facts (traces, holds, disclosures, case context), so
+ * no DNS query is made and the only difference is the rules. Nothing is written.
+ */
+export class WhatIfUseCase {
+  constructor(private readonly reader: DecidedReferralReader) {}
+
+  async execute(candidate: RoutingRules, options: WhatIfOptions = {}): Promise<WhatIfReport> {
+    const tally = new WhatIfTally(options.examplesPerChange);
+    for await (const stored of this.reader.all(options)) {
+      const { evidence } = stored.decision;
+      const next = decide(
+        stored.canonical as unknown as CanonicalReferral,
+        candidate,
+        contextFromEvidence(evidence),
+        factsFromEvidence(evidence),
+      );
+      tally.add(stored.referralId, stored.decision, next);
+    }
+    return tally.report();
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Partner administration for operators, straight on the database (the same use cases as
+ * the gateway's /admin endpoints):
+ *
+ *   npm run partners -- register <id> --name <name> --source-systems IWF[,OTHER]
+ *   npm run partners -- add-key <partnerId> --generate --out <file> [--key-id <id>]
+ *   npm run partners -- add-key <partnerId> --public-jwk <file> [--key-id <id>]
+ *   npm run partners -- add-key <partnerId> --hmac --generate --out <file> [--key-id <id>]
+ *   npm run partners -- add-key <partnerId> --hmac --secret-file <file> [--key-id <id>]
+ *   npm run partners -- revoke-key <partnerId> <keyId>
+ *   npm run partners -- list
+ *
+ * A generated private JWK (Ed25519) or secret (HMAC) is written to --out with mode 0600,
+ * never printed: hand the file to the partner over a secure channel, then delete it.
+ */
+import 'reflect-metadata';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '@wissel/config';
+import { dataSourceOptions, PartnerRepository } from '@wissel/persistence';
+import {
+  AddPartnerKeyUseCase,
+  ListPartnersUseCase,
+  PartnerApiError,
+  PartnerClock,
+  RegisterPartnerUseCase,
+  RevokePartnerKeyUseCase,
+  type AddPartnerKeyCommand,
+} from '@wissel/pipeline';
+
+const USAGE = `usage:
+  npm run partners -- register <id> --name <name> --source-systems <system>[,<system>…]
+  npm run partners -- add-key <partnerId> [--key-id <id>] (--generate --out <file> | --public-jwk <file>)
+  npm run partners -- add-key <partnerId> --hmac [--key-id <id>] (--generate --out <file> | --secret-file <file>)
+  npm run partners -- revoke-key <partnerId> <keyId>
+  npm run partners -- list`;
+
+const { values: flags, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    name: { type: 'string' },
+    'source-systems': { type: 'string' },
+    'key-id': { type: 'string' },
+    generate: { type: 'boolean' },
+    hmac: { type: 'boolean' },
+    out: { type: 'string' },
+    'public-jwk': { type: 'string' },
+    'secret-file': { type: 'string' },
+  },
+});
+
+function usage(): never {
+  console.error(USAGE);
+  process.exit(2);
+}
+
+async function run(partners: PartnerRepository): Promise<void> {
+  const clock = new PartnerClock();
+  const [command, first, second] = positionals;
+  switch (command) {
+    case 'register': {
+      if (!first || !flags.name || !flags['source-systems']) usage();
+      const partner = await new RegisterPartnerUseCase(partners).execute({
+        id: first,
+        name: flags.name,
+        sourceSystems: flags['source-systems'].split(',').map((s) => s.trim()),
+      });
+      console.log(`registered ${partner.id} (${partner.sourceSystems.join(', ')})`);
+      return;
+    }
+    case 'add-key': {
+      if (!first) usage();
+      const added = await new AddPartnerKeyUseCase(partners, clock).execute(addKeyCommand(first));
+      if (flags.generate) {
+        const secret = added.privateJwk ? JSON.stringify(added.privateJwk) : added.secret!;
+        // wx: never overwrite a file someone may already rely on; 0600: owner only.
+        writeFileSync(flags.out!, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+        console.log(
+          `added ${added.alg} key ${added.keyId} to ${added.partnerId}; secret in ${flags.out}`,
+        );
+      } else {
+        console.log(`added ${added.alg} key ${added.keyId} to ${added.partnerId}`);
+      }
+      return;
+    }
+    case 'revoke-key': {
+      if (!first || !second) usage();
+      await new RevokePartnerKeyUseCase(partners, clock).execute(first, second);
+      console.log(`revoked ${second} of ${first}`);
+      return;
+    }
+    case 'list': {
+      for (const p of await new ListPartnersUseCase(partners).execute()) {
+        console.log(`${p.id}\t${p.status}\t${p.name}\t[${p.sourceSystems.join(', ')}]`);
+        for (const k of p.keys) {
+          console.log(
+            `  ${k.keyId}\t${k.alg}\t${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}`,
+          );
+        }
+      }
+      return;
+    }
+    default:
+      usage();
+  }
+}
+
+function addKeyCommand(partnerId: string): AddPartnerKeyCommand {
+  const keyId = flags['key-id'];
+  const alg = flags.hmac ? 'hmac-sha256' : 'ed25519';
+  if (flags.generate) {
+    if (!flags.out) usage();
+    return { partnerId, keyId, alg, generate: true };
+  }
+  if (alg === 'ed25519') {
+    if (!flags['public-jwk']) usage();
+    const jwk = JSON.parse(readFileSync(flags['public-jwk'], 'utf8')) as Record<string, string>;
+    if (jwk.d !== undefined) throw new Error('this JWK holds a private key; give the public one');
+    return { partnerId, keyId, alg, publicJwk: { kty: jwk.kty!, crv: jwk.crv!, x: jwk.x! } };
+  }
+  if (!flags['secret-file']) usage();
+  const text = readFileSync(flags['secret-file'], 'utf8').trim();
+  return { partnerId, keyId, alg, secret: Buffer.from(text, 'base64url') };
+}
+
+async function main(): Promise<void> {
+  if (positionals.length === 0) usage();
+  // The use cases' info logs are for the gateway; here each command prints its own line.
+  Logger.overrideLogger(['warn', 'error']);
+  const dataSource = new DataSource(dataSourceOptions(loadConfig().DATABASE_URL));
+  await dataSource.initialize();
+  try {
+    await run(new PartnerRepository(dataSource));
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  const message =
+    error instanceof PartnerApiError
+      ? `${error.code}: ${error.detail}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  console.error(`partners failed: ${message}`);
+  process.exit(1);
+});
