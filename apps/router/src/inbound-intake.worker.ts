@@ -90,7 +90,15 @@ export class InboundIntakeWorker implements OnApplicationBootstrap, OnModuleDest
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     // A start still retrying an unreachable broker holds nothing: don't wait it out.
-    await Promise.race([this.starting, new Promise((r) => setTimeout(r, 2000))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.starting,
+      new Promise((r) => {
+        timer = setTimeout(r, 2000);
+      }),
+    ]);
+    // Cleared, so a stopped router leaves no timer holding the process (or jest) open.
+    clearTimeout(timer);
     await this.consumer.stop();
   }
 }

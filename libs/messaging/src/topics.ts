@@ -21,6 +21,10 @@ export class Topics {
   get holdsIn(): string {
     return `${this.prefix}referrals.holds.v1`;
   }
+  /** Recipients' acks on their dispatches: received, notice sent, removed, moved, rejected (W6). */
+  get statusIn(): string {
+    return `${this.prefix}referrals.status.v1`;
+  }
   /** Each inbound topic with the format it carries. */
   get inbound(): Array<{ topic: string; format: 'canonical' | 'cybertip' | 'xarf' }> {
     return [
@@ -42,6 +46,7 @@ export class Topics {
       ...this.inbound.map((i) => i.topic),
       this.knownHashesIn,
       this.holdsIn,
+      this.statusIn,
       this.deadLetter,
       ...[...recipientIds].map((id) => this.outbound(id)),
     ];
