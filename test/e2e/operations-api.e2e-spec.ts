@@ -4,7 +4,9 @@
  * partner over the signed API — each re-routing what the router decided on real addresses.
  */
 import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { type INestApplication } from '@nestjs/common';
 import { PartnerClient } from '@wissel/partner-client';
+import { ReleaseExpiredHoldsUseCase } from '@wissel/pipeline';
 import { publicJwk } from '@wissel/signing';
 import { asMessage, canonicalReferral } from '../support/referrals';
 import { eventually, TestStack } from '../support/stack';
@@ -15,6 +17,7 @@ const OPERATOR_TOKEN = randomBytes(24).toString('base64url');
 const ZONE = {
   // LeaseWeb Netherlands B.V., AS60781: NL / NL.
   'held.ops.test': [{ type: 'A' as const, address: '95.211.184.10' }],
+  'expiring.ops.test': [{ type: 'A' as const, address: '95.211.184.10' }],
   // Cloudflare, AS13335: a CDN edge.
   'shop.cdn-ops.test': [{ type: 'A' as const, address: '104.16.0.1' }],
   'blog.cdn-ops.test': [{ type: 'A' as const, address: '104.16.0.2' }],
@@ -42,6 +45,7 @@ interface RecordView {
 describe('operations API: holds, decision records, origin disclosures', () => {
   let stack: TestStack;
   let baseUrl: string;
+  let router: INestApplication;
   const partnerKey = generateKeyPairSync('ed25519');
 
   const operator = async (method: string, path: string, body?: unknown, token = OPERATOR_TOKEN) => {
@@ -86,7 +90,7 @@ describe('operations API: holds, decision records, origin disclosures', () => {
     ({ baseUrl } = await stack.listen('gateway', {
       OPERATOR_TOKEN_SHA256: createHash('sha256').update(OPERATOR_TOKEN).digest('hex'),
     }));
-    await stack.start('router');
+    router = await stack.start('router');
   });
 
   afterAll(async () => {
@@ -149,6 +153,40 @@ describe('operations API: holds, decision records, origin disclosures', () => {
       'nl-hotline',
       'nl-police',
     ]);
+  });
+
+  it('ends a hold at its expiry and releases the notice-and-takedown that waited', async () => {
+    const expiresAt = new Date(Date.now() + 3_600_000);
+    const set = await operator('POST', '/admin/holds', {
+      kind: 'domain',
+      value: 'expiring.ops.test',
+      expiresAt: expiresAt.toISOString(),
+      setBy: 'nl-police/tbkk-17',
+    });
+    expect(set.status).toBe(201);
+    const id = await routed('https://expiring.ops.test/b.jpg');
+    expect((await record(id)).decisions[0]).toMatchObject({ rule: 'police_hold', held: true });
+
+    const release = router.get(ReleaseExpiredHoldsUseCase);
+    // Before the expiry nothing ends; at a time past it (no waiting: time is a parameter)
+    // the hold ends and the referral goes to the hotline.
+    expect(await release.execute(new Date(expiresAt.getTime() - 1000))).toEqual({
+      expired: 0,
+      released: 0,
+    });
+    expect(await release.execute(new Date(expiresAt.getTime() + 1000))).toEqual({
+      expired: 1,
+      released: 1,
+    });
+    expect((await record(id)).decisions[0]).toMatchObject({
+      cause: 'hold_lifted',
+      rule: 'hosted_at_home',
+      recipients: ['nl-hotline'],
+    });
+    const hold = await operator('GET', `/admin/holds/${(set.body as { id: string }).id}`);
+    expect(hold.body).toMatchObject({ liftedBy: 'expiry' });
+    // Ended once: a second run finds nothing to end.
+    expect((await release.execute(new Date(expiresAt.getTime() + 2000))).expired).toBe(0);
   });
 
   it('answers bad hold requests with the field at fault, and unknown ids with 404', async () => {

@@ -6,6 +6,7 @@ import { consumersCheck, databaseCheck, HealthModule, LoggingModule } from '@wis
 import { PersistenceModule } from '@wissel/persistence';
 import { GeoServices, PipelineModule } from '@wissel/pipeline';
 import { geoDataCheck } from './geo-data.check';
+import { HoldExpiryJob } from './hold-expiry.job';
 import { InboundIntakeWorker } from './inbound-intake.worker';
 
 /**
@@ -29,6 +30,6 @@ import { InboundIntakeWorker } from './inbound-intake.worker';
       ) => [databaseCheck(db), consumersCheck(indicators, registry), geoDataCheck(indicators, geo)],
     }),
   ],
-  providers: [InboundIntakeWorker],
+  providers: [InboundIntakeWorker, HoldExpiryJob],
 })
 export class RouterModule {}

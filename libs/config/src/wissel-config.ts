@@ -88,6 +88,13 @@ export class WisselConfig {
   @Max(64)
   PDQ_MAX_DISTANCE = 31;
 
+  /** How often the router ends police holds whose expiry has passed, in ms. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  HOLD_EXPIRY_CHECK_MS = 60_000;
+
   // Tracing (W5): DNS and the local geo data sets. Wissel only sends DNS queries about a
   // reported host; it never connects to it.
 

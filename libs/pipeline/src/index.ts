@@ -17,6 +17,7 @@ export * from './holds/police-hold';
 export * from './holds/police-hold-message';
 export * from './holds/set-police-hold.usecase';
 export * from './holds/lift-police-hold.usecase';
+export * from './holds/release-expired-holds.usecase';
 export * from './holds/handle-police-hold-messages.usecase';
 export * from './origins/disclose-origin.usecase';
 export * from './partners';

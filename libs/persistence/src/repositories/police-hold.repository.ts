@@ -64,6 +64,21 @@ export class PoliceHoldRepository {
     return (rows as PoliceHoldRow[])[0];
   }
 
+  /**
+   * Ends every hold whose expiry has passed at `at` and is not lifted yet, recording the
+   * expiry as the moment it ended (lifted_by 'expiry'); returns them, so the referrals they
+   * held can be released. One statement: two routers running it release each hold once.
+   */
+  async liftExpired(at: Date): Promise<PoliceHoldRow[]> {
+    const [rows] = await this.dataSource.query(
+      `UPDATE police_hold SET lifted_at = expires_at, lifted_by = 'expiry'
+        WHERE lifted_at IS NULL AND expires_at <= $1
+        RETURNING ${COLUMNS}`,
+      [at],
+    );
+    return rows as PoliceHoldRow[];
+  }
+
   async find(id: string): Promise<PoliceHoldRow | undefined> {
     const rows: PoliceHoldRow[] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM police_hold WHERE id = $1`,

@@ -1,5 +1,6 @@
 import { HandlePoliceHoldMessagesUseCase } from '../holds/handle-police-hold-messages.usecase';
 import { LiftPoliceHoldUseCase } from '../holds/lift-police-hold.usecase';
+import { ReleaseExpiredHoldsUseCase } from '../holds/release-expired-holds.usecase';
 import { SetPoliceHoldUseCase } from '../holds/set-police-hold.usecase';
 import { DiscloseOriginUseCase } from '../origins/disclose-origin.usecase';
 import { GetDecisionRecordUseCase } from './get-decision-record.usecase';
@@ -10,6 +11,7 @@ import { RoutingFactsGatherer } from './routing-facts-gatherer';
 const useCases = [
   SetPoliceHoldUseCase,
   LiftPoliceHoldUseCase,
+  ReleaseExpiredHoldsUseCase,
   HandlePoliceHoldMessagesUseCase,
   DiscloseOriginUseCase,
   GetDecisionRecordUseCase,
