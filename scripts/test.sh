@@ -42,6 +42,7 @@ else
   started_kafka=1 # set first: a failed start is stopped on the way out too
   deploy/local/kafka.sh start
 fi
+bash scripts/chromium.sh
 if scripts/postgres.sh status >/dev/null 2>&1; then
   echo "PostgreSQL: already running"
 else
