@@ -175,12 +175,14 @@ describe('inbound formats and hostile input', () => {
     // Every message was handed to intake exactly once: no retry loop, no redelivery…
     const ours = handled.filter((h) => Object.values(topicOf).some((t) => h.startsWith(`${t}:`)));
     expect(new Set(ours).size).toBe(ours.length);
-    // …and the consumer never left its group.
+    // …and the consumers (inbound, and the urgent lane's) never left their groups.
     expect(
-      router
-        .get(ConsumerRegistry)
-        .entries()
-        .map(([, c]) => c.status()),
-    ).toEqual(['running']);
+      Object.fromEntries(
+        router
+          .get(ConsumerRegistry)
+          .entries()
+          .map(([name, c]) => [name, c.status()]),
+      ),
+    ).toEqual({ inbound_intake: 'running', urgent_intake: 'running' });
   });
 });

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
 import {
   Kafka,
   logLevel,
@@ -96,6 +97,7 @@ export class TestStack {
         KAFKA_BROKERS: testEnv.kafkaBrokers,
         KAFKA_TOPIC_PREFIX: prefix,
         ROUTER_GROUP_ID: `${prefix}router`,
+        STATUS_GROUP_ID: `${prefix}status`,
         ROUTING_CONFIG,
         OUTBOX_POLL_MS: '200',
         LOG_LEVEL: 'warn',
@@ -121,20 +123,35 @@ export class TestStack {
     return stack;
   }
 
-  /** Starts one app in this process with this stack's settings (plus overrides). */
+  /**
+   * Starts one app in this process with this stack's settings (plus overrides). `providers`
+   * replaces providers by token (e.g. the dispatcher's clock, so a test moves time instead of
+   * sleeping through a retry's backoff).
+   */
   async start(
     app: keyof typeof apps,
     overrides: Record<string, string> = {},
+    providers: Array<[token: unknown, value: unknown]> = [],
   ): Promise<INestApplication> {
     const env = { ...this.env, ...overrides };
     const saved = { ...process.env };
     Object.assign(process.env, env);
     try {
-      const instance = await NestFactory.create(apps[app], {
+      const options = {
         ...(app === 'gateway' ? GATEWAY_APP_OPTIONS : {}),
-        logger: ['error', 'warn'],
+        logger: ['error', 'warn'] as Array<'error' | 'warn'>,
         abortOnError: false,
-      });
+      };
+      let instance: INestApplication;
+      if (providers.length === 0) {
+        instance = await NestFactory.create(apps[app], options);
+      } else {
+        let builder = Test.createTestingModule({ imports: [apps[app]] });
+        for (const [token, value] of providers) {
+          builder = builder.overrideProvider(token as never).useValue(value);
+        }
+        instance = (await builder.compile()).createNestApplication(options);
+      }
       await instance.init();
       this.closers.push(() => instance.close());
       return instance;
@@ -150,8 +167,9 @@ export class TestStack {
   async listen(
     app: keyof typeof apps,
     overrides: Record<string, string> = {},
+    providers: Array<[token: unknown, value: unknown]> = [],
   ): Promise<{ app: INestApplication; baseUrl: string }> {
-    const instance = await this.start(app, overrides);
+    const instance = await this.start(app, overrides, providers);
     await instance.listen(0, '127.0.0.1');
     const address = instance.getHttpServer().address() as { port: number };
     return { app: instance, baseUrl: `http://127.0.0.1:${address.port}` };

@@ -10,17 +10,22 @@ import {
   type MessagePublisher,
 } from '@wissel/messaging';
 import {
+  ConsumerLagModule,
   databaseCheck,
+  DeliveryGaugesModule,
   HealthModule,
   LoggingModule,
+  MetricsModule,
   publisherCheck,
   topicsCheck,
 } from '@wissel/observability';
 import { PersistenceModule } from '@wissel/persistence';
-import { PipelineModule } from '@wissel/pipeline';
+import { DispatchModule, LifecycleModule, PipelineModule } from '@wissel/pipeline';
+import { NoticeClockWorker } from './notice-clock.worker';
 import { OutboxRelayWorker } from './outbox-relay.worker';
+import { StatusIntakeWorker } from './status-intake.worker';
 
-/** The dispatcher: relays the outbox to the recipients' topics. */
+/** The dispatcher: relays the outbox, signed, to the recipients' topics and webhooks. */
 @Module({
   imports: [
     ConfigModule,
@@ -28,6 +33,14 @@ import { OutboxRelayWorker } from './outbox-relay.worker';
     PersistenceModule,
     KafkaMessagingModule,
     PipelineModule,
+    // Signing, webhooks, retries and the counters served at /metrics (W6).
+    DispatchModule,
+    MetricsModule,
+    // Outbox backlog and notice deadlines at scrape time, status consumer lag (W7).
+    DeliveryGaugesModule,
+    ConsumerLagModule,
+    // Acks on referrals.status.v1, the notice clock and its escalation (W6).
+    LifecycleModule,
     HealthModule.forApp({
       inject: [
         TypeOrmHealthIndicator,
@@ -54,6 +67,6 @@ import { OutboxRelayWorker } from './outbox-relay.worker';
       ],
     }),
   ],
-  providers: [OutboxRelayWorker],
+  providers: [OutboxRelayWorker, StatusIntakeWorker, NoticeClockWorker],
 })
 export class DispatcherModule {}

@@ -5,20 +5,23 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { WisselConfig } from '@wissel/config';
-import { OutboxSignal } from '@wissel/persistence';
+import { OutboxSignal, type DispatchLane } from '@wissel/persistence';
 import { RelayOutboxUseCase } from '@wissel/pipeline';
 
 const MAX_BACKOFF_MS = 30_000;
 
 /**
- * Runs the outbox relay: straight away while there is a backlog, otherwise on each commit
- * notification or after the poll interval. On shutdown it finishes the round in hand.
+ * Runs the outbox relay, one loop per lane: the urgent loop never waits behind a round of
+ * the normal backlog (Kafka has no priorities, so urgency needs its own path). Each loop
+ * goes round straight away while its lane has a backlog, otherwise on each commit
+ * notification or after the poll interval (which is also when webhook retries fall due).
+ * On shutdown each finishes the round in hand.
  */
 @Injectable()
 export class OutboxRelayWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxRelayWorker.name);
   private stopping = false;
-  private loop?: Promise<void>;
+  private loops: Array<Promise<void>> = [];
 
   constructor(
     private readonly config: WisselConfig,
@@ -27,27 +30,36 @@ export class OutboxRelayWorker implements OnApplicationBootstrap, OnModuleDestro
   ) {}
 
   onApplicationBootstrap(): void {
-    this.loop = this.run();
+    this.loops = [this.run('urgent'), this.run('normal')];
   }
 
-  private async run(): Promise<void> {
+  private async run(lane: DispatchLane): Promise<void> {
     let backoff = 0;
     while (!this.stopping) {
       try {
-        const published = await this.relay.execute();
-        backoff = 0;
-        if (published === this.config.OUTBOX_BATCH_SIZE) continue; // more is waiting
+        const round = await this.relay.execute(lane);
+        if (round.brokerError === undefined) {
+          backoff = 0;
+          if (round.claimed === this.config.OUTBOX_BATCH_SIZE) continue; // more is waiting
+        } else {
+          backoff = this.nextBackoff(backoff, lane, round.brokerError);
+        }
       } catch (error) {
-        backoff = Math.min(Math.max(backoff * 2, 500), MAX_BACKOFF_MS);
-        this.logger.warn({ error: String(error), retryInMs: backoff }, 'relay round failed');
+        backoff = this.nextBackoff(backoff, lane, String(error));
       }
       if (!this.stopping) await this.signal.wait(backoff || this.config.OUTBOX_POLL_MS);
     }
   }
 
+  private nextBackoff(backoff: number, lane: DispatchLane, error: string): number {
+    const next = Math.min(Math.max(backoff * 2, 500), MAX_BACKOFF_MS);
+    this.logger.warn({ lane, error, retryInMs: next }, 'relay round failed');
+    return next;
+  }
+
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     this.signal.wakeAll();
-    await this.loop;
+    await Promise.all(this.loops);
   }
 }

@@ -13,14 +13,18 @@ import {
   databaseCheck,
   HealthModule,
   LoggingModule,
+  MetricsModule,
   publisherCheck,
   topicsCheck,
 } from '@wissel/observability';
 import { PersistenceModule } from '@wissel/persistence';
-import { PartnersModule, PipelineModule } from '@wissel/pipeline';
+import { LifecycleModule, PartnersModule, PipelineModule } from '@wissel/pipeline';
 import { PartnersAdminController } from './admin/partners-admin.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { RequestBodyReader } from './http/request-body.reader';
+import { JwksModule } from './jwks/jwks.module';
+import { AcksController } from './lifecycle/acks.controller';
+import { HosterMonitorController } from './lifecycle/hoster-monitor.controller';
 import { NoncePurgeJob } from './nonce-purge.job';
 import { OpenApiController } from './openapi/openapi.controller';
 import { DecisionsController } from './operations/decisions.controller';
@@ -41,11 +45,17 @@ import { SignedPartnerGuard } from './partner-api/signed-partner.guard';
   imports: [
     ConfigModule,
     LoggingModule.forApp('gateway'),
+    // GET /metrics: request durations, signature failures, submissions (W7).
+    MetricsModule,
     PersistenceModule,
     KafkaMessagingModule,
     PartnersModule,
     // Holds, origin disclosures and decision records for operators (W5).
     PipelineModule,
+    // Wissel's public signing keys at /.well-known/jwks.json (W6).
+    JwksModule,
+    // Acks from webhook partners and the hoster monitor (W6).
+    LifecycleModule,
     HealthModule.forApp({
       inject: [
         TypeOrmHealthIndicator,
@@ -64,7 +74,11 @@ import { SignedPartnerGuard } from './partner-api/signed-partner.guard';
         databaseCheck(db),
         // A submission is accepted only once produced: no producer, no 202.
         publisherCheck(indicators, publisher),
-        topicsCheck(indicators, catalog, () => [topics.canonicalIn, topics.xarfIn]),
+        topicsCheck(indicators, catalog, () => [
+          topics.canonicalIn,
+          topics.xarfIn,
+          topics.urgentIn,
+        ]),
       ],
     }),
   ],
@@ -75,6 +89,8 @@ import { SignedPartnerGuard } from './partner-api/signed-partner.guard';
     HoldsController,
     OriginDisclosuresController,
     DecisionsController,
+    AcksController,
+    HosterMonitorController,
     OpenApiController,
   ],
   providers: [

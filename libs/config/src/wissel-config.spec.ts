@@ -25,6 +25,19 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the lifecycle settings (W6) and refuses a reminder at 0 % or 100 % of the window', () => {
+    expect(loadConfig({})).toMatchObject({
+      STATUS_GROUP_ID: 'wissel-status',
+      NOTICE_CLOCK_TICK_MS: 60_000,
+      NOTICE_REMINDER_PERCENT: 75,
+      NOTICE_CLOCK_BATCH_SIZE: 100,
+    });
+    expect(loadConfig({ NOTICE_CLOCK_TICK_MS: '250' }).NOTICE_CLOCK_TICK_MS).toBe(250);
+    expect(() => loadConfig({ NOTICE_REMINDER_PERCENT: '0' })).toThrow(/NOTICE_REMINDER_PERCENT/);
+    expect(() => loadConfig({ NOTICE_REMINDER_PERCENT: '100' })).toThrow(/NOTICE_REMINDER_PERCENT/);
+    expect(() => loadConfig({ NOTICE_CLOCK_TICK_MS: '0' })).toThrow(/NOTICE_CLOCK_TICK_MS/);
+  });
+
   it('reads the tracing settings and refuses bad DNS servers and TTL bounds', () => {
     const config = loadConfig({
       DNS_SERVERS: '127.0.0.1:5353, [::1]:53,9.9.9.9',

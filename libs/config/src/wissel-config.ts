@@ -200,6 +200,70 @@ export class WisselConfig {
   @Max(10_000)
   OUTBOX_BATCH_SIZE = 500;
 
+  // Delivery (W6): retries of webhook dispatches and Wissel's signing key.
+
+  /** First retry delay cap of a failed webhook delivery, in ms; doubles per attempt (full jitter). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3_600_000)
+  DELIVERY_RETRY_BASE_MS = 1000;
+
+  /** Largest delay between two delivery attempts, in ms. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400_000)
+  @ValidateBy({
+    name: 'notBelowRetryBase',
+    validator: {
+      validate: (value, args) =>
+        Number(value) >= Number((args?.object as WisselConfig).DELIVERY_RETRY_BASE_MS),
+      defaultMessage: () => 'DELIVERY_RETRY_MAX_MS must not be below DELIVERY_RETRY_BASE_MS',
+    },
+  })
+  DELIVERY_RETRY_MAX_MS = 600_000;
+
+  /** Delivery attempts of a webhook dispatch before it is dead-lettered. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  DELIVERY_MAX_ATTEMPTS = 12;
+
+  /** How long a webhook may take to answer, in ms (a recipient's `webhook.timeoutMs` wins). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(300_000)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  /** Webhook requests in flight at once per relay round. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  WEBHOOK_CONCURRENCY = 8;
+
+  /** Wissel's Ed25519 signing key: a private JWK or PKCS#8 PEM file; empty: a generated dev key. */
+  @IsString()
+  SIGNING_KEY_FILE = '';
+
+  /** The key id (JWKS `kid`) of SIGNING_KEY_FILE; empty: the JWK's own `kid`. */
+  @Matches(/^([A-Za-z0-9._:-]{1,128})?$/, {
+    message: 'SIGNING_KEY_ID may hold 1-128 letters, digits, ".", "_", ":" and "-"',
+  })
+  SIGNING_KEY_ID = '';
+
+  /** Public keys still published for verification after a rotation: JWK or JWKS files, comma list. */
+  @IsString()
+  SIGNING_PREVIOUS_KEYS = '';
+
+  /** Where the generated development key is kept when SIGNING_KEY_FILE is empty. */
+  @IsString()
+  @MinLength(1)
+  SIGNING_DEV_KEY_DIR = '.cache/keys';
+
   /** How much of the Kafka client's own logging to pass on. */
   @IsIn(['error', 'warn', 'info', 'nothing'])
   KAFKA_LOG_LEVEL = 'warn';
@@ -207,6 +271,62 @@ export class WisselConfig {
   /** Pino log level. Info logs never hold reported URLs or personal data. */
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
+
+  // Lifecycle (W6): recipients' acks, the notice-and-takedown clock and its escalation.
+
+  /** Consumer group of the dispatchers reading acks from referrals.status.v1. */
+  @IsString()
+  @MinLength(1)
+  STATUS_GROUP_ID = 'wissel-status';
+
+  /** How often the dispatcher looks for due reminders and breached notices, in ms. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  NOTICE_CLOCK_TICK_MS = 60_000;
+
+  /** When the reminder is due, as a percentage of a notice's deadline window (75: 18 h into 24 h). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(99)
+  NOTICE_REMINDER_PERCENT = 75;
+
+  /** Most due notices (reminders and breaches each) handled per clock tick. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  NOTICE_CLOCK_BATCH_SIZE = 100;
+
+  // Observability (W7): metrics labels, consumer lag, readiness of the routing file.
+
+  /**
+   * Source systems (sourceRef.system) that get their own `source` label on the intake
+   * metrics, besides every recipient's hopIds in the routing file; any other is `other`.
+   * Bounded on purpose: a label per partner-supplied string would grow without limit.
+   */
+  @IsString()
+  @Matches(/^(?:[A-Za-z0-9._-]{1,64}(?:\s*,\s*[A-Za-z0-9._-]{1,64})*)?$/, {
+    message:
+      'METRICS_KNOWN_SOURCES must be a comma list of names of [A-Za-z0-9._-], at most 64 characters each',
+  })
+  METRICS_KNOWN_SOURCES = '';
+
+  /** How often consumer lag (latest minus committed offsets) is read from Kafka, in ms. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  CONSUMER_LAG_INTERVAL_MS = 15_000;
+
+  /** How long a readiness probe reuses the last check of the ROUTING_CONFIG file, in ms. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300_000)
+  ROUTING_CONFIG_CHECK_CACHE_MS = 5_000;
 
   // Partner API (W3)
 

@@ -6,3 +6,4 @@ export * from './consumer-registry';
 export * from './kafka/topic-provisioner';
 export * from './kafka/summarise-error';
 export * from './kafka/topic-catalog';
+export * from './kafka/trace-headers';

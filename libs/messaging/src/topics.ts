@@ -25,6 +25,13 @@ export class Topics {
   get statusIn(): string {
     return `${this.prefix}referrals.status.v1`;
   }
+  /**
+   * Urgent canonical referrals (threat to life, escalated), read by the router in a consumer
+   * group of their own so they never wait behind the normal inbound backlog (W6).
+   */
+  get urgentIn(): string {
+    return `${this.prefix}referrals.in.urgent.v1`;
+  }
   /** Each inbound topic with the format it carries. */
   get inbound(): Array<{ topic: string; format: 'canonical' | 'cybertip' | 'xarf' }> {
     return [
@@ -44,6 +51,7 @@ export class Topics {
   all(recipientIds: Iterable<string>): string[] {
     return [
       ...this.inbound.map((i) => i.topic),
+      this.urgentIn,
       this.knownHashesIn,
       this.holdsIn,
       this.statusIn,

@@ -1,27 +1,9 @@
 import { JsonWebKey, KeyObject } from 'node:crypto';
-import { ed25519PublicKey, JsonSignature, verifyJson } from '@wissel/signing';
+import { ed25519PublicKey, verifyJson, WISSEL_SIGNATURE_HEADERS } from '@wissel/signing';
 
-/**
- * Where Wissel puts its signature (libs/signing `JsonSignature`) on every outbound message,
- * Kafka record or webhook alike. Header names are matched case-insensitively.
- */
-export const WISSEL_SIGNATURE_HEADERS = {
-  /** Ed25519 over the RFC 8785 canonical JSON of the value, base64url without padding. */
-  signature: 'wissel-signature',
-  /** The `kid` of the key in Wissel's JWKS (`/.well-known/jwks.json`). */
-  keyId: 'wissel-signature-key-id',
-  /** Always `ed25519`. */
-  alg: 'wissel-signature-alg',
-} as const;
-
-/** The three headers that carry a JsonSignature (what signJson returns). */
-export function wisselSignatureHeaders(signed: JsonSignature): Record<string, string> {
-  return {
-    [WISSEL_SIGNATURE_HEADERS.signature]: signed.signature,
-    [WISSEL_SIGNATURE_HEADERS.keyId]: signed.keyId,
-    [WISSEL_SIGNATURE_HEADERS.alg]: signed.alg,
-  };
-}
+// The header names live in libs/signing, shared with the dispatcher that signs; re-exported
+// so the client's API stays as it was.
+export { WISSEL_SIGNATURE_HEADERS, wisselSignatureHeaders } from '@wissel/signing';
 
 /** A message as received: a Kafka record (e.g. a line of `npm run kafka -- tail`) or a webhook. */
 export interface WisselMessage {

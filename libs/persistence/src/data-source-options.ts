@@ -6,6 +6,8 @@ import { InitialSchema1763769600000 } from './migrations/1763769600000-initial-s
 import { CasesAndDedup1763856000000 } from './migrations/1763856000000-cases-and-dedup';
 import { PartnerApi1764028800000 } from './migrations/1764028800000-partner-api';
 import { Jurisdiction1764115200000 } from './migrations/1764115200000-jurisdiction';
+import { Delivery1764288000000 } from './migrations/1764288000000-delivery';
+import { Lifecycle1764374400000 } from './migrations/1764374400000-lifecycle';
 
 export const entities = [ReferralEntity, DecisionEntity, OutboxMessageEntity];
 export const migrations = [
@@ -13,6 +15,8 @@ export const migrations = [
   CasesAndDedup1763856000000,
   PartnerApi1764028800000,
   Jurisdiction1764115200000,
+  Delivery1764288000000,
+  Lifecycle1764374400000,
 ];
 
 /**

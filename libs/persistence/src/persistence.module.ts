@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { WisselConfig } from '@wissel/config';
 import { dataSourceOptions } from './data-source-options';
 import { OutboxRepository } from './repositories/outbox.repository';
+import { DispatchDeadLetterRepository } from './repositories/dispatch-dead-letter.repository';
 import { ReferralIntakeRepository } from './repositories/referral-intake.repository';
 import { OutboxSignal } from './outbox-signal';
 import { CaseRepository } from './repositories/case.repository';
@@ -32,6 +33,7 @@ import { OriginDisclosureRepository } from './repositories/origin-disclosure.rep
   providers: [
     ReferralIntakeRepository,
     OutboxRepository,
+    DispatchDeadLetterRepository,
     OutboxSignal,
     CaseRepository,
     KnownHashRepository,
@@ -42,6 +44,7 @@ import { OriginDisclosureRepository } from './repositories/origin-disclosure.rep
   exports: [
     ReferralIntakeRepository,
     OutboxRepository,
+    DispatchDeadLetterRepository,
     OutboxSignal,
     CaseRepository,
     KnownHashRepository,

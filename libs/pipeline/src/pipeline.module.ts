@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { RelayOutboxUseCase } from './dispatch/relay-outbox.usecase';
 import { DeadLetterWriter } from './intake/dead-letter-writer';
 import { IntakeReferralsUseCase } from './intake/intake-referrals.usecase';
 import { ImportKnownHashesUseCase } from './intake/import-known-hashes.usecase';
@@ -20,17 +19,11 @@ import {
   providers: [
     IntakeReferralsUseCase,
     DeadLetterWriter,
-    RelayOutboxUseCase,
     PdqCaseIndex,
     KnownMaterial,
     ImportKnownHashesUseCase,
     ...JURISDICTION_PROVIDERS,
   ],
-  exports: [
-    IntakeReferralsUseCase,
-    RelayOutboxUseCase,
-    ImportKnownHashesUseCase,
-    ...JURISDICTION_EXPORTS,
-  ],
+  exports: [IntakeReferralsUseCase, ImportKnownHashesUseCase, ...JURISDICTION_EXPORTS],
 })
 export class PipelineModule {}

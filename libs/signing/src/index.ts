@@ -11,3 +11,4 @@ export * from './sign-request';
 export * from './verify-request';
 export * from './canonical-json';
 export * from './json-signature';
+export * from './wissel-signature-headers';

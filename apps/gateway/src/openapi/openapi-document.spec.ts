@@ -17,6 +17,8 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(document.paths).sort()).toEqual([
       '/admin/holds',
       '/admin/holds/{id}',
+      '/admin/hoster-monitor',
+      '/admin/hoster-monitor.csv',
       '/admin/origin-disclosures',
       '/admin/partners',
       '/admin/partners/{partnerId}/keys',
@@ -24,6 +26,7 @@ describe('the OpenAPI document', () => {
       '/admin/referrals/{id}/decision',
       '/health/live',
       '/health/ready',
+      '/v1/acks',
       '/v1/origin-disclosures',
       '/v1/referrals',
       '/v1/referrals/{id}',

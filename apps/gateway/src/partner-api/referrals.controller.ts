@@ -20,6 +20,7 @@ import {
   type SubmissionResult,
   type SubmissionStatus,
 } from '@wissel/pipeline';
+import { WisselMetrics } from '@wissel/observability';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { type GatewayRequest } from '../http/gateway-request';
 import { SubmissionPageModel, SubmissionResponseModel, SubmissionStatusModel } from './api-models';
@@ -54,6 +55,7 @@ export class ReferralsController {
     private readonly submit: SubmitReferralsUseCase,
     private readonly statusOf: GetSubmissionStatusUseCase,
     private readonly listOf: ListSubmissionsUseCase,
+    private readonly metrics: WisselMetrics,
   ) {}
 
   @Post()
@@ -92,6 +94,7 @@ export class ReferralsController {
     const format = formatOf(request.headers['content-type']);
     // The guard read the body to check its digest; these are those exact bytes.
     const results = await this.submit.execute({ partner, format, body: request.rawBody! });
+    for (const { status } of results) this.metrics.submission(format, status);
     if (results.length === 1) response.setHeader('Location', `/v1/referrals/${results[0]!.id}`);
     return { results };
   }

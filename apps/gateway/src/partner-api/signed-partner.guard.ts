@@ -1,6 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { WisselConfig } from '@wissel/config';
-import { AuthenticatePartnerUseCase } from '@wissel/pipeline';
+import { WisselMetrics } from '@wissel/observability';
+import { AuthenticatePartnerUseCase, NotAuthenticatedError } from '@wissel/pipeline';
 import { targetUri, type GatewayRequest } from '../http/gateway-request';
 import { RequestBodyReader } from '../http/request-body.reader';
 import { PartnerRateLimiter } from './partner-rate-limiter';
@@ -20,18 +21,25 @@ export class SignedPartnerGuard implements CanActivate {
     private readonly bodies: RequestBodyReader,
     private readonly authenticate: AuthenticatePartnerUseCase,
     private readonly rateLimiter: PartnerRateLimiter,
+    private readonly metrics: WisselMetrics,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<GatewayRequest>();
     const method = (request.method ?? 'GET').toUpperCase();
     const body = WITH_BODY.has(method) ? await this.bodies.read(request) : undefined;
-    request.partner = await this.authenticate.execute({
-      method,
-      url: targetUri(request, this.config.PUBLIC_BASE_URL),
-      headers: request.headers,
-      body,
-    });
+    try {
+      request.partner = await this.authenticate.execute({
+        method,
+        url: targetUri(request, this.config.PUBLIC_BASE_URL),
+        headers: request.headers,
+        body,
+      });
+    } catch (error) {
+      // Signature, digest and nonce refusals, by code (wissel_signature_failures_total).
+      if (error instanceof NotAuthenticatedError) this.metrics.signatureFailure(error.code);
+      throw error;
+    }
     this.rateLimiter.take(request.partner.partnerId);
     return true;
   }

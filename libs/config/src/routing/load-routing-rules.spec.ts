@@ -72,6 +72,11 @@ describe('routing rules', () => {
       `${minimal}senderHintFallback: maybe\n`,
       /senderHintFallback/,
     ],
+    [
+      'a priority that does not exist',
+      `${minimal}priorities: { policeWhenHostedAtHome: [critical] }\n`,
+      /\/priorities\/policeWhenHostedAtHome\/0/,
+    ],
   ])('refuses %s with a message naming the problem', (_name, text, message) => {
     expect(() => parseRoutingRules(text)).toThrow(ConfigurationError);
     expect(() => parseRoutingRules(text)).toThrow(message);
@@ -98,9 +103,38 @@ describe('routing rules', () => {
     expect(defaults.cdnAsns.size).toBe(0);
   });
 
+  it('reads the priorities that also go to the police, urgent only by default', () => {
+    const rules = parseRoutingRules(
+      `${minimal}priorities: { policeWhenHostedAtHome: [high, urgent] }\n`,
+    );
+    expect([...rules.policeWhenHostedAtHome!].sort()).toEqual(['high', 'urgent']);
+    expect([...parseRoutingRules(minimal).policeWhenHostedAtHome!]).toEqual(['urgent']);
+  });
+
   it('ships CDN ASes for Cloudflare', () => {
     const rules = loadRoutingRules(join(__dirname, '../../../../config/routing.yaml'));
     expect(rules.cdnAsns.get(13335)).toBe('Cloudflare');
+  });
+
+  it("carries a recipient's notice deadline (W6) and refuses one beyond a week", () => {
+    const rules = parseRoutingRules(
+      minimal.replace(
+        '{ kind: national_hotline, country: NL }',
+        '{ kind: national_hotline, country: NL, ntdDeadlineHours: 12 }',
+      ),
+    );
+    expect(rules.recipients.get('nl-hotline')?.ntdDeadlineHours).toBe(12);
+    expect(
+      parseRoutingRules(minimal).recipients.get('nl-hotline')?.ntdDeadlineHours,
+    ).toBeUndefined();
+    expect(() =>
+      parseRoutingRules(
+        minimal.replace(
+          '{ kind: national_hotline, country: NL }',
+          '{ kind: national_hotline, country: NL, ntdDeadlineHours: 240 }',
+        ),
+      ),
+    ).toThrow(/nl-hotline\/ntdDeadlineHours/);
   });
 
   it('refuses a file that cannot be read', () => {

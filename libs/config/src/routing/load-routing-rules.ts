@@ -5,9 +5,11 @@ import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import {
   ConfigurationError,
+  noticeClockPolicy,
   toCountry,
   type HostingOverride,
   type Recipient,
+  type RecipientDelivery,
   type RecipientKind,
   type RoutingRules,
 } from '@wissel/domain';
@@ -17,10 +19,21 @@ interface RoutingFile {
   version?: string;
   home: string;
   reviewRecipient: string;
-  recipients: Record<string, { kind: RecipientKind; country?: string; hopIds?: string[] }>;
+  recipients: Record<
+    string,
+    {
+      kind: RecipientKind;
+      country?: string;
+      hopIds?: string[];
+      ntdDeadlineHours?: number;
+      delivery?: 'kafka' | 'webhook';
+      webhook?: { url: string; timeoutMs?: number };
+    }
+  >;
   cdnAsns?: Record<string, string>;
   overrides?: HostingOverride[];
   senderHintFallback?: boolean;
+  priorities?: { policeWhenHostedAtHome?: Array<'normal' | 'high' | 'urgent'> };
 }
 
 const MAX_ASN = 4_294_967_295;
@@ -58,7 +71,14 @@ export function parseRoutingRules(text: string, origin = 'routing config'): Rout
   const recipients = new Map<string, Recipient>(
     Object.entries(document.recipients).map(([id, r]) => [
       id,
-      { id, kind: r.kind, country: r.country, hopIds: r.hopIds ?? [] },
+      {
+        id,
+        kind: r.kind,
+        country: r.country,
+        hopIds: r.hopIds ?? [],
+        ...(r.ntdDeadlineHours === undefined ? {} : { ntdDeadlineHours: r.ntdDeadlineHours }),
+        delivery: deliveryOf(r),
+      },
     ]),
   );
   if (!recipients.has(document.reviewRecipient)) {
@@ -83,6 +103,7 @@ export function parseRoutingRules(text: string, origin = 'routing config'): Rout
     ),
     overrides: (document.overrides ?? []).map((o) => ({ ...o })),
     senderHintFallback: document.senderHintFallback ?? true,
+    policeWhenHostedAtHome: new Set(document.priorities?.policeWhenHostedAtHome ?? ['urgent']),
   };
 }
 
@@ -93,6 +114,14 @@ function meaningProblems(document: RoutingFile): string[] {
   for (const [id, recipient] of Object.entries(document.recipients)) {
     if (recipient.country !== undefined && !toCountry(recipient.country)) {
       problems.push(`/recipients/${id}/country "${recipient.country}" is not a country code`);
+    }
+    problems.push(...webhookProblems(id, recipient));
+    if (recipient.ntdDeadlineHours !== undefined) {
+      try {
+        noticeClockPolicy({ deadlineHours: recipient.ntdDeadlineHours });
+      } catch (error) {
+        problems.push(`/recipients/${id}/ntdDeadlineHours: ${(error as Error).message}`);
+      }
     }
   }
   for (const asn of Object.keys(document.cdnAsns ?? {})) {
@@ -108,5 +137,43 @@ function meaningProblems(document: RoutingFile): string[] {
     }
     seen.add(override.suffix);
   });
+  return problems;
+}
+
+type RecipientEntry = RoutingFile['recipients'][string];
+
+function deliveryOf(recipient: RecipientEntry): RecipientDelivery {
+  if (recipient.delivery !== 'webhook' || !recipient.webhook) return { kind: 'kafka' };
+  const { url, timeoutMs } = recipient.webhook;
+  return { kind: 'webhook', url, ...(timeoutMs === undefined ? {} : { timeoutMs }) };
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * A webhook needs `delivery: webhook` and the other way round; its URL is https (plain http
+ * only to a loopback address, for local runs and tests) and carries no credentials.
+ */
+function webhookProblems(id: string, recipient: RecipientEntry): string[] {
+  const at = `/recipients/${id}`;
+  if (recipient.delivery === 'webhook' && !recipient.webhook) {
+    return [`${at} has delivery webhook but no webhook.url`];
+  }
+  if (!recipient.webhook) return [];
+  if (recipient.delivery !== 'webhook')
+    return [`${at}/webhook is given but delivery is not webhook`];
+  let url: URL;
+  try {
+    url = new URL(recipient.webhook.url);
+  } catch {
+    return [`${at}/webhook/url is not a URL`];
+  }
+  const problems: string[] = [];
+  const loopback = LOOPBACK_HOSTS.has(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    problems.push(`${at}/webhook/url must be https (http only to a loopback address)`);
+  }
+  if (url.username || url.password) problems.push(`${at}/webhook/url must not hold credentials`);
+  if (url.hash) problems.push(`${at}/webhook/url must not have a fragment`);
   return problems;
 }

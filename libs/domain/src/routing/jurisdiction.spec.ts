@@ -65,6 +65,27 @@ describe('decideJurisdiction', () => {
     expect(d).toMatchObject({ removalCountries: ['NL'], held: false, confidence: 'high' });
   });
 
+  it('sends the priorities the rules name to the police as well, when hosted at home', () => {
+    const high = referral({ incident: { type: 'csam', priority: 'high' } });
+    const urgent = referral({ incident: { type: 'csam', priority: 'urgent' } });
+    const atHome = facts([hosted(['NL'])]);
+    // Default: urgent only.
+    expect(decideJurisdiction(high, atHome, rules).recipients).toEqual(['nl-hotline']);
+    expect(decideJurisdiction(urgent, atHome, rules).recipients).toEqual([
+      'nl-hotline',
+      'nl-police',
+    ]);
+    const highToo = { ...rules, policeWhenHostedAtHome: new Set(['high', 'urgent'] as const) };
+    expect(decideJurisdiction(high, atHome, highToo).recipients).toEqual([
+      'nl-hotline',
+      'nl-police',
+    ]);
+    // Hosted abroad, priority alone does not involve the domestic police.
+    expect(decideJurisdiction(high, facts([hosted(['DE'])]), highToo).recipients).toEqual([
+      'de-hotline',
+    ]);
+  });
+
   it('adds the domestic police when the referral is urgent or the uploader is at home', () => {
     const urgent = referral({ incident: { type: 'csam', priority: 'normal', threatToLife: true } });
     expect(routesOf(decideJurisdiction(urgent, facts([hosted(['NL'])]), rules))).toEqual([

@@ -113,6 +113,8 @@ export interface JurisdictionDecision {
   confidence: 'high' | 'low';
 }
 
+const URGENT_ONLY: ReadonlySet<string> = new Set(['urgent']);
+
 const HIDDEN_SERVICE = /\.(onion|i2p)\.?$/i;
 
 /** True for hosts that only police can act on (Tor and I2P services). */
@@ -167,7 +169,9 @@ export function decideJurisdiction(
   const urlLocators = referral.locators
     .map((locator, index) => ({ locator, index }))
     .filter(({ locator }) => locator.url !== undefined);
-  const urgent = referral.incident.priority === 'urgent' || referral.incident.threatToLife === true;
+  const policePriorities = rules.policeWhenHostedAtHome ?? URGENT_ONLY;
+  const urgent =
+    referral.incident.threatToLife === true || policePriorities.has(referral.incident.priority);
 
   // Removal: per locator, from where it is hosted.
   const removalCountries = new Set<string>();

@@ -17,7 +17,15 @@ export interface Recipient {
   country?: string;
   /** The names this recipient uses in a referral's `via` hop list. */
   hopIds: string[];
+  /** Hours its hosters have after a notice (W6 notice clock); absent: the default 24. */
+  ntdDeadlineHours?: number;
+  /** How its dispatches reach it (W6 delivery); absent: its Kafka topic. */
+  delivery?: RecipientDelivery;
 }
+
+/** Its topic `referrals.out.<id>.v1`, or a signed POST to its webhook. */
+export type RecipientDelivery =
+  { kind: 'kafka' } | { kind: 'webhook'; url: string; timeoutMs?: number };
 
 export interface RoutingRules {
   /** Changes whenever the file changes; recorded with every decision. */
@@ -32,6 +40,11 @@ export interface RoutingRules {
   overrides: readonly HostingOverride[];
   /** Whether the sender's hints.hostingCountry is used when Wissel's own trace finds nothing. */
   senderHintFallback: boolean;
+  /**
+   * Referral priorities that go to the domestic police as well as the national hotline when
+   * the material is hosted at home; a threat to life always does. Absent: urgent only.
+   */
+  policeWhenHostedAtHome?: ReadonlySet<'normal' | 'high' | 'urgent'>;
 }
 
 /** What the operator knows about where a domain is really hosted (e.g. the origin behind a CDN). */

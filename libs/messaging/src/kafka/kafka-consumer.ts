@@ -7,6 +7,7 @@ import {
   type MessageConsumer,
 } from '../message-bus.port';
 import { summarise } from './summarise-error';
+import { inMessageSpan } from './trace-headers';
 
 const HEARTBEAT_EVERY_MS = 3000;
 
@@ -58,8 +59,16 @@ export class KafkaConsumer implements MessageConsumer {
     return this.state;
   }
 
+  private subscribed: string[] = [];
+
+  /** The group and topics this consumer reads, for the consumer-lag gauge. */
+  subscription(): { groupId: string; topics: readonly string[] } {
+    return { groupId: this.options.groupId, topics: this.subscribed };
+  }
+
   async start(topics: string[], handler: BatchHandler): Promise<void> {
     this.state = 'starting';
+    this.subscribed = [...topics];
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning: true });
     await this.consumer.run({
@@ -80,7 +89,9 @@ export class KafkaConsumer implements MessageConsumer {
         // thrown out of its group: keep heartbeating while the handler works.
         const beat = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_EVERY_MS);
         try {
-          await handler(messages);
+          // The batch continues its first message's trace; the intake opens a span per
+          // message for what it writes about each referral.
+          await inMessageSpan(messages[0]!, `consume ${batch.topic}`, () => handler(messages));
         } catch (error) {
           // Rejected: nothing is committed and kafkajs fetches the batch again after its
           // backoff. Pass on only a summary: a database error carries the query parameters,

@@ -1,5 +1,6 @@
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { type MessagePublisher, type OutboundMessage } from '../message-bus.port';
+import { withTraceHeaders } from './trace-headers';
 
 /**
  * Idempotent producer with acks=all: a resolved publish is on every in-sync replica, and
@@ -62,7 +63,13 @@ export class KafkaPublisher implements MessagePublisher {
         acks: -1,
         topicMessages: [...byTopic].map(([topic, list]) => ({
           topic,
-          messages: list.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+          // The active trace goes along unless the message already carries one (a relayed
+          // outbox row keeps the trace of the referral it belongs to).
+          messages: list.map((m) => ({
+            key: m.key,
+            value: m.value,
+            headers: withTraceHeaders(m.headers),
+          })),
         })),
       });
       this.lastPublishFailed = false;

@@ -43,4 +43,25 @@ export class OutboxMessageEntity {
 
   @Column('text', { name: 'last_error', nullable: true })
   lastError!: string | null;
+
+  /** 'urgent' or 'normal', generated from the payload's investigationPriority (W6). */
+  @Column({ type: 'text', insert: false, update: false })
+  lane!: 'urgent' | 'normal';
+
+  /** Not before this time (a webhook retry's backoff); null: due now. */
+  @Column('timestamptz', { name: 'next_attempt_at', nullable: true })
+  nextAttemptAt!: Date | null;
+
+  @Column('timestamptz', { name: 'last_attempt_at', nullable: true })
+  lastAttemptAt!: Date | null;
+
+  /** Set when the relay gave up; cleared by a replay. */
+  @Column('timestamptz', { name: 'dead_lettered_at', nullable: true })
+  deadLetteredAt!: Date | null;
+
+  @Column('text', { name: 'dead_letter_reason', nullable: true })
+  deadLetterReason!: string | null;
+
+  @Column('int', { default: 0 })
+  replays!: number;
 }

@@ -2,8 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
 
-/** The LISTEN/NOTIFY channel raised when outbox rows are committed. */
+/** The LISTEN/NOTIFY channel raised when outbox rows are committed (or replayed). */
 export const OUTBOX_CHANNEL = 'wissel_outbox';
+
+/** Urgent dispatches (threat to life, escalated) have their own lane and relay loop. */
+export type DispatchLane = 'urgent' | 'normal';
 
 export interface PendingDispatch {
   seq: string;
@@ -13,22 +16,58 @@ export interface PendingDispatch {
   messageKey: string;
   payload: unknown;
   headers: Record<string, string>;
+  /** Attempts made before this one. */
+  attempts: number;
 }
 
+/** What became of one delivery attempt; the relay decides, the repository records. */
+export type AttemptOutcome =
+  | { kind: 'delivered' }
+  /** Failed; tried again once `nextAttemptAt` has passed. */
+  | { kind: 'retry'; error: string; nextAttemptAt: Date }
+  /** Failed; due again at once (the worker backs off as a whole, e.g. the broker is away). */
+  | { kind: 'failed'; error: string }
+  /** Given up: dead-lettered until an operator replays it. */
+  | { kind: 'dead_letter'; error: string; reason: string };
+
 /**
- * Claims unpublished outbox rows with FOR UPDATE SKIP LOCKED (so several dispatchers
- * share the work without blocking each other), hands them to the publisher, and marks
- * them published in the same transaction. A crash between publish and commit publishes
- * again: delivery is at least once, and the dispatch id lets recipients drop the repeat.
+ * Claims due outbox rows of one lane with FOR UPDATE SKIP LOCKED (so several dispatchers
+ * share the work without blocking each other, and no two deliver the same row), hands
+ * them to the deliverer, and records each outcome in the same transaction. A crash between
+ * delivery and commit delivers again: delivery is at least once, and the dispatch id lets
+ * recipients drop the repeat. A dead-lettered row is never claimed; only a replay (see
+ * DispatchDeadLetterRepository) makes it due again.
  */
 @Injectable()
 export class OutboxRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async relay(limit: number, publish: (rows: PendingDispatch[]) => Promise<void>): Promise<number> {
+  /** Returns how many rows were claimed; fewer than `limit` means the lane is drained. */
+  async relay(
+    lane: DispatchLane,
+    limit: number,
+    now: Date,
+    deliver: (rows: PendingDispatch[]) => Promise<Map<string, AttemptOutcome>>,
+  ): Promise<number> {
     let claimed: PendingDispatch[] = [];
     try {
-      return await this.claimAndPublish(limit, publish, (rows) => (claimed = rows));
+      return await this.dataSource.transaction(async (manager) => {
+        claimed = await manager.query(
+          `SELECT seq, dispatch_id AS "dispatchId", recipient_id AS "recipientId", topic,
+                  message_key AS "messageKey", payload, headers, attempts
+             FROM outbox
+            WHERE lane = $1 AND published_at IS NULL AND dead_lettered_at IS NULL
+              AND (next_attempt_at IS NULL OR next_attempt_at <= $2)
+            ORDER BY seq
+            LIMIT $3
+            FOR UPDATE SKIP LOCKED`,
+          [lane, now, limit],
+        );
+        if (claimed.length === 0) return 0;
+        const outcomes = await deliver(claimed);
+        await manager.query(RECORD_OUTCOMES, [JSON.stringify(rowsOf(outcomes)), now]);
+        return claimed.length;
+      });
     } catch (error) {
       // The claim rolled back; note the attempt where operators can see it.
       if (claimed.length > 0) {
@@ -41,33 +80,6 @@ export class OutboxRepository {
     }
   }
 
-  private claimAndPublish(
-    limit: number,
-    publish: (rows: PendingDispatch[]) => Promise<void>,
-    onClaim: (rows: PendingDispatch[]) => void,
-  ): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const rows: PendingDispatch[] = await manager.query(
-        `SELECT seq, dispatch_id AS "dispatchId", recipient_id AS "recipientId", topic,
-                message_key AS "messageKey", payload, headers
-           FROM outbox
-          WHERE published_at IS NULL
-          ORDER BY seq
-          LIMIT $1
-          FOR UPDATE SKIP LOCKED`,
-        [limit],
-      );
-      if (rows.length === 0) return 0;
-      onClaim(rows);
-      await publish(rows);
-      await manager.query(
-        `UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE seq = ANY($1::bigint[])`,
-        [rows.map((r) => r.seq)],
-      );
-      return rows.length;
-    });
-  }
-
   private async recordFailure(seqs: string[], error: string): Promise<void> {
     await this.dataSource.query(
       `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = ANY($1::bigint[])`,
@@ -75,3 +87,28 @@ export class OutboxRepository {
     );
   }
 }
+
+function rowsOf(outcomes: Map<string, AttemptOutcome>) {
+  return [...outcomes].map(([seq, o]) => ({
+    seq,
+    kind: o.kind,
+    error: o.kind === 'delivered' ? null : o.error.slice(0, 1000),
+    reason: o.kind === 'dead_letter' ? o.reason : null,
+    next_attempt_at: o.kind === 'retry' ? o.nextAttemptAt.toISOString() : null,
+  }));
+}
+
+// One statement for the whole round. published_at is set only on delivery, dead_lettered_at
+// only on giving up: the table's checks keep the two apart.
+const RECORD_OUTCOMES = `
+  UPDATE outbox o SET
+    attempts = o.attempts + 1,
+    last_attempt_at = $2,
+    published_at = CASE WHEN u.kind = 'delivered' THEN $2::timestamptz END,
+    next_attempt_at = u.next_attempt_at,
+    last_error = CASE WHEN u.kind = 'delivered' THEN o.last_error ELSE u.error END,
+    dead_lettered_at = CASE WHEN u.kind = 'dead_letter' THEN $2::timestamptz END,
+    dead_letter_reason = u.reason
+  FROM jsonb_to_recordset($1::jsonb) AS u(
+       seq bigint, kind text, error text, reason text, next_attempt_at timestamptz)
+  WHERE o.seq = u.seq`;

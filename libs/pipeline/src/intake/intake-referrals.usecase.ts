@@ -12,7 +12,8 @@ import {
   type RoutingRules,
 } from '@wissel/domain';
 import { PARSERS, type InboundFormat } from '@wissel/formats';
-import { Topics, type InboundMessage } from '@wissel/messaging';
+import { inMessageSpan, Topics, type InboundMessage } from '@wissel/messaging';
+import { WisselMetrics } from '@wissel/observability';
 import {
   isPermanentDataError,
   ReferralIntakeRepository,
@@ -61,9 +62,12 @@ export class IntakeReferralsUseCase {
     private readonly pdq: PdqCaseIndex,
     private readonly knownMaterial: KnownMaterial,
     private readonly routingFacts: RoutingFactsGatherer,
+    private readonly metrics: WisselMetrics,
   ) {}
 
   async execute(format: InboundFormat, messages: InboundMessage[]): Promise<IntakeOutcome> {
+    const endBatch = this.metrics.time('batch');
+    const endParse = this.metrics.time('parse');
     const parse = PARSERS[format];
     const parsed: Array<{ message: InboundMessage; referral: CanonicalReferral }> = [];
     const rejected: DeadLetter[] = [];
@@ -71,19 +75,28 @@ export class IntakeReferralsUseCase {
       const result = parse(message.value, this.config.MAX_MESSAGE_BYTES);
       if (result.ok) parsed.push({ message, referral: result.value });
       else rejected.push({ message, reason: result.rejection });
+      this.metrics.receivedReferral(format, result.ok ? result.value.sourceRef.system : undefined);
     }
+    endParse();
     const referrals = parsed.map((p) => p.referral);
     // Traced before the transaction: no DNS wait holds a database connection.
     const [known, facts] = await Promise.all([
-      this.knownMaterial.classify(referrals),
-      this.routingFacts.gather(referrals),
+      this.metrics.timed('classify', () => this.knownMaterial.classify(referrals)),
+      this.metrics.timed('trace', () => this.routingFacts.gather(referrals)),
     ]);
     const candidates = parsed.map(({ message, referral }, i) =>
       this.prepare(format, referral, message, known[i]!, facts[i]!),
     );
 
-    const { stored, duplicates } = await this.store(candidates, rejected);
-    if (rejected.length > 0) await this.deadLetters.write(rejected);
+    const { stored, duplicates } = await this.metrics.timed('store', () =>
+      this.store(candidates, rejected),
+    );
+    if (rejected.length > 0) {
+      await this.metrics.timed('dead_letter', () => this.deadLetters.write(rejected));
+      for (const { reason } of rejected) this.metrics.deadLettered(reason.code);
+    }
+    this.metrics.storedReferrals(format, stored);
+    endBatch();
 
     const outcome = { stored, duplicates, deadLettered: rejected.length };
     // Counts and positions only: never URLs or personal data at info level.
@@ -130,6 +143,18 @@ export class IntakeReferralsUseCase {
 
   /** Runs inside the intake transaction, once the referral's case is known. */
   private decideFor(candidate: Candidate, attachment: CaseAttachment): DecisionRows {
+    // In the referral's own trace: its outbox rows carry that traceparent to the recipient.
+    return inMessageSpan(candidate.message, 'decide referral', () => {
+      const end = this.metrics.time('decide');
+      try {
+        return this.decideInTrace(candidate, attachment);
+      } finally {
+        end();
+      }
+    });
+  }
+
+  private decideInTrace(candidate: Candidate, attachment: CaseAttachment): DecisionRows {
     const { canonical, item, known, facts } = candidate;
     const context: CaseContext = { ...attachment, ...known };
     const decision = { id: randomUUID(), ...decide(canonical, this.rules, context, facts) };
@@ -183,16 +208,41 @@ export class IntakeReferralsUseCase {
     // Near-duplicates among stored hashes, and among this batch's own earlier referrals
     // (not yet committed, so not yet in the shared index).
     const near = await this.pdq.forBatch(candidates.flatMap((c) => c.item.pdqHashes));
+    const recipientsOf = new Map<string, readonly string[]>();
     const outcome = await this.referrals.record(
       candidates.map((c) => c.item),
       {
         pdqCaseIds: (item) => near.casesNear(item.pdqHashes),
         decide: (item, attachment) => {
           near.remember(item.pdqHashes, attachment.caseId);
-          return this.decideFor(byId.get(item.referral.id)!, attachment);
+          const rows = this.decideFor(byId.get(item.referral.id)!, attachment);
+          recipientsOf.set(item.referral.id, rows.decision.recipients);
+          return rows;
         },
       },
     );
+    // Counted once committed: a transaction rolled back (and retried one by one) counts nothing.
+    this.countRecorded(outcome, byId, recipientsOf);
     return { stored: outcome.stored.length, duplicates: outcome.duplicates.length };
+  }
+
+  private countRecorded(
+    outcome: Awaited<ReturnType<ReferralIntakeRepository['record']>>,
+    byId: Map<string, Candidate>,
+    recipientsOf: Map<string, readonly string[]>,
+  ): void {
+    this.metrics.duplicate('source_id', outcome.duplicates.length);
+    for (const { id, attachment } of outcome.stored) {
+      if (attachment.layer !== 'new') this.metrics.duplicate(attachment.layer);
+      const recipients = recipientsOf.get(id) ?? [];
+      for (const recipient of recipients) this.metrics.routed(this.rules.recipients.get(recipient));
+      // One line per referral, in its trace: ids and counts only, never a URL.
+      inMessageSpan(byId.get(id)!.message, 'referral stored', () =>
+        this.logger.log(
+          { referralId: id, caseId: attachment.caseId, layer: attachment.layer, recipients },
+          'referral stored',
+        ),
+      );
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type CanonicalReferral, type Decision } from '@wissel/domain';
-import { MessageHeaders, type Topics } from '@wissel/messaging';
+import { MessageHeaders, traceHeaders, type Topics } from '@wissel/messaging';
 import { type DecisionRows } from '@wissel/persistence';
 
 export const DISPATCH_SCHEMA = 'wissel.dispatch/1';
@@ -37,6 +37,8 @@ export function prepareDispatches(
         [MessageHeaders.caseId]: caseId,
         [MessageHeaders.dispatchId]: dispatchId,
         [MessageHeaders.recipient]: recipientId,
+        // The active trace (the referral's, at intake): the recipient's message continues it.
+        ...traceHeaders(),
       },
       payload: {
         schema: DISPATCH_SCHEMA,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { WisselConfig } from '@wissel/config';
+import { effectivePriority } from '@wissel/domain';
 import {
   MESSAGE_PUBLISHER,
   MessageHeaders,
@@ -117,15 +118,25 @@ export class SubmitReferralsUseCase {
     return results;
   }
 
+  /**
+   * Urgent canonical referrals (threat to life, escalated) take the urgent inbound topic, so
+   * they overtake the normal backlog (W6); X-ARF reports are never urgent.
+   */
+  private topicFor(format: SubmissionFormat, item: SubmittedReferral): string {
+    if (format === 'xarf') return this.topics.xarfIn;
+    return effectivePriority(item.referral) === 'urgent'
+      ? this.topics.urgentIn
+      : this.topics.canonicalIn;
+  }
+
   private async produce(
     partner: AuthenticatedPartner,
     format: SubmissionFormat,
     items: Array<{ item: SubmittedReferral; claim: ClaimedSubmission }>,
   ): Promise<void> {
     if (items.length === 0) return;
-    const topic = format === 'xarf' ? this.topics.xarfIn : this.topics.canonicalIn;
     const messages: OutboundMessage[] = items.map(({ item, claim }) => ({
-      topic,
+      topic: this.topicFor(format, item),
       key: claim.id,
       value: item.payload,
       headers: {

@@ -1,0 +1,336 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
+import { OUTBOX_CHANNEL } from '../repositories/outbox.repository';
+import { type DecisionRows } from '../repositories/referral-intake.repository';
+import {
+  type DispatchRecord,
+  INSERT_STATE,
+  type OutboxDispatch,
+  STATE_COLUMNS,
+  stateParams,
+  type StateRow,
+  toRecord,
+  UPSERT_STATE,
+} from './dispatch-record';
+
+/** Only referral dispatches have a lifecycle; lifecycle messages (reminders…) do not. */
+export const DISPATCH_SCHEMA_FILTER = `payload->>'schema' = 'wissel.dispatch/1'`;
+
+export type AckOutcome = 'applied' | 'duplicate' | 'late' | 'refused';
+
+/** One line of the append-only ack log. */
+export interface AckLogEntry {
+  receivedAt: Date;
+  channel: 'kafka' | 'api';
+  source: string;
+  dispatchId: string;
+  recipient: string;
+  kind: string;
+  at: Date;
+  ack: Record<string, unknown>;
+  outcome: AckOutcome;
+  refusalCode?: string;
+  statusBefore?: string;
+  statusAfter?: string;
+}
+
+export type OutboxRow = DecisionRows['dispatches'][number] & { referralId: string };
+
+/** What the lifecycle does inside one transaction (see DispatchLifecycleRepository.transaction). */
+export interface LifecycleTx {
+  /** The dispatch's state row, locked until the transaction ends; undefined if none yet. */
+  lock(dispatchId: string): Promise<DispatchRecord | undefined>;
+  /** Creates the state row if absent (a concurrent creator wins quietly), then locks it. */
+  createAndLock(record: DispatchRecord): Promise<DispatchRecord>;
+  save(record: DispatchRecord, now: Date): Promise<void>;
+  /** Whether an ack off Kafka at these coordinates is already in the log (a redelivery). */
+  seenKafkaAck(source: string): Promise<boolean>;
+  appendAck(entry: AckLogEntry): Promise<void>;
+  /** Writes outbox rows; the relay publishes them after the commit. */
+  enqueue(rows: OutboxRow[]): Promise<void>;
+}
+
+/** An open notice as the clock reads it. */
+export interface OpenNoticeRow {
+  dispatchId: string;
+  caseId: string;
+  referralId: string;
+  recipient: string;
+  noticeSentAt: Date;
+  deadline: Date;
+  reminderAt: Date;
+  remindedAt: Date | null;
+  breachHandledAt: Date | null;
+}
+
+/** One notice for the hoster monitor. */
+export interface MonitorRow {
+  hostingProvider: string | null;
+  asn: string | null;
+  noticeSentAt: Date;
+  status: string;
+  endedAt: Date | null;
+}
+
+/**
+ * The dispatch lifecycle's tables (W6): dispatch_state (one row per referral dispatch,
+ * created from its outbox row on the first ack), the append-only dispatch_ack log, and the
+ * outbox rows the lifecycle writes (reminders, escalations, notices to recipients).
+ */
+@Injectable()
+export class DispatchLifecycleRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Runs `work` in one transaction; outbox rows it enqueued wake the relay on commit. */
+  async transaction<T>(work: (tx: LifecycleTx) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      const tx = new ManagerTx(manager);
+      const result = await work(tx);
+      if (tx.enqueued) await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+      return result;
+    });
+  }
+
+  /** The referral dispatch with this id, from the outbox; undefined if there is none. */
+  async outboxDispatch(dispatchId: string): Promise<OutboxDispatch | undefined> {
+    const [row] = (await this.dataSource.query(
+      `SELECT dispatch_id AS "dispatchId", referral_id AS "referralId", recipient_id AS "recipient",
+              payload->>'caseId' AS "caseId", coalesce(published_at, created_at) AS "dispatchedAt",
+              payload
+         FROM outbox WHERE dispatch_id = $1 AND ${DISPATCH_SCHEMA_FILTER}`,
+      [dispatchId],
+    )) as OutboxDispatch[];
+    return row;
+  }
+
+  /** The evidence of a decision (for the hosts a dispatch's notice is about). */
+  async decisionEvidence(decisionId: string): Promise<Record<string, unknown> | undefined> {
+    const [row] = (await this.dataSource.query(`SELECT evidence FROM decision WHERE id = $1`, [
+      decisionId,
+    ])) as Array<{ evidence: Record<string, unknown> }>;
+    return row?.evidence;
+  }
+
+  async find(dispatchId: string): Promise<DispatchRecord | undefined> {
+    const [row] = (await this.dataSource.query(
+      `SELECT ${STATE_COLUMNS} FROM dispatch_state WHERE dispatch_id = $1`,
+      [dispatchId],
+    )) as StateRow[];
+    return row ? toRecord(row) : undefined;
+  }
+
+  /**
+   * Open notices with a reminder or a deadline due at `now`, oldest first (each of the two
+   * questions answered by its partial index).
+   */
+  async dueNotices(now: Date, limit: number): Promise<OpenNoticeRow[]> {
+    const columns = `dispatch_id AS "dispatchId", case_id AS "caseId", referral_id AS "referralId",
+      recipient_id AS "recipient", notice_sent_at AS "noticeSentAt", notice_deadline AS "deadline",
+      notice_reminder_at AS "reminderAt", reminded_at AS "remindedAt",
+      breach_handled_at AS "breachHandledAt"`;
+    return this.dataSource.query(
+      `(SELECT ${columns} FROM dispatch_state
+         WHERE status = 'notice_sent' AND breach_handled_at IS NULL AND notice_deadline <= $1
+         ORDER BY notice_deadline LIMIT $2)
+       UNION
+       (SELECT ${columns} FROM dispatch_state
+         WHERE status = 'notice_sent' AND reminded_at IS NULL AND breach_handled_at IS NULL
+           AND notice_reminder_at <= $1
+         ORDER BY notice_reminder_at LIMIT $2)`,
+      [now, limit],
+    );
+  }
+
+  /** Dispatches whose asked-for re-decision is not done yet. */
+  async pendingRedecisions(limit: number): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT dispatch_id AS "dispatchId" FROM dispatch_state
+        WHERE redecision IS NOT NULL AND redecided_at IS NULL ORDER BY updated_at LIMIT $1`,
+      [limit],
+    )) as Array<{ dispatchId: string }>;
+    return rows.map((r) => r.dispatchId);
+  }
+
+  /** Every notice sent, for the hoster monitor. */
+  async monitorRows(): Promise<MonitorRow[]> {
+    return this.dataSource.query(
+      `SELECT hosting_provider AS "hostingProvider", asn, notice_sent_at AS "noticeSentAt",
+              status, ended_at AS "endedAt"
+         FROM dispatch_state WHERE notice_sent_at IS NOT NULL`,
+    );
+  }
+
+  /**
+   * Recipients with a live referral dispatch of this referral: sent and not ended (no state
+   * row yet counts as live: nothing ended it).
+   */
+  async liveRecipients(referralId: string): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT o.recipient_id AS "recipient"
+         FROM outbox o LEFT JOIN dispatch_state s ON s.dispatch_id = o.dispatch_id
+        WHERE o.referral_id = $1 AND o.${DISPATCH_SCHEMA_FILTER}
+          AND (s.status IS NULL OR s.status NOT IN ('removed', 'moved', 'rejected', 'closed'))`,
+      [referralId],
+    )) as Array<{ recipient: string }>;
+    return rows.map((r) => r.recipient);
+  }
+
+  /** The decision in force for a referral (the one no other supersedes). */
+  async latestDecision(
+    referralId: string,
+  ): Promise<{ id: string; evidence: Record<string, unknown> } | undefined> {
+    const [row] = (await this.dataSource.query(
+      `SELECT d.id, d.evidence FROM decision d
+        WHERE d.referral_id = $1
+          AND NOT EXISTS (SELECT 1 FROM decision n WHERE n.supersedes_id = d.id)`,
+      [referralId],
+    )) as Array<{ id: string; evidence: Record<string, unknown> }>;
+    return row;
+  }
+
+  /**
+   * Stores the re-decision a dispatch's lifecycle asked for, with its outbox rows, and marks
+   * the request done — one transaction, the referral row locked. 'stale' when another
+   * decision superseded `supersedes` meanwhile (decide again from that one); 'done' when
+   * this dispatch's re-decision is already stored (a retry after a crash).
+   */
+  async storeRedecision(
+    dispatchId: string,
+    referralId: string,
+    supersedes: string,
+    cause: string,
+    rows: DecisionRows,
+    extra: OutboxRow[],
+    now: Date,
+  ): Promise<'stored' | 'stale' | 'done'> {
+    return this.transaction(async (tx) => {
+      const manager = (tx as ManagerTx).manager;
+      await manager.query(`SELECT 1 FROM referral WHERE id = $1 FOR UPDATE`, [referralId]);
+      const [already] = (await manager.query(
+        `SELECT 1 FROM decision WHERE referral_id = $1 AND evidence->'lifecycle'->>'previousDispatchId' = $2`,
+        [referralId, dispatchId],
+      )) as unknown[];
+      const markDone = () =>
+        manager.query(
+          `UPDATE dispatch_state SET redecided_at = $2, updated_at = $2 WHERE dispatch_id = $1`,
+          [dispatchId, now],
+        );
+      if (already) {
+        await markDone();
+        return 'done';
+      }
+      const current = (await manager.query(
+        `SELECT d.id FROM decision d WHERE d.referral_id = $1
+            AND NOT EXISTS (SELECT 1 FROM decision n WHERE n.supersedes_id = d.id)`,
+        [referralId],
+      )) as Array<{ id: string }>;
+      if (current.length !== 1 || current[0]!.id !== supersedes) return 'stale';
+      const d = rows.decision;
+      await manager.query(
+        `INSERT INTO decision (id, referral_id, rule, recipients, dropped_for_loop, evidence,
+                               ruleset_version, routes, removal_countries, investigation_countries,
+                               held, confidence, cause, supersedes_id, decided_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+        [
+          d.id,
+          referralId,
+          d.rule,
+          JSON.stringify(d.recipients),
+          JSON.stringify(d.droppedForLoop),
+          JSON.stringify(d.evidence),
+          d.rulesetVersion,
+          JSON.stringify(d.routes ?? []),
+          JSON.stringify(d.removalCountries ?? []),
+          JSON.stringify(d.investigationCountries ?? []),
+          d.held ?? false,
+          d.confidence ?? null,
+          cause,
+          supersedes,
+          now,
+        ],
+      );
+      await tx.enqueue([...rows.dispatches.map((o) => ({ ...o, referralId })), ...extra]);
+      await markDone();
+      return 'stored';
+    });
+  }
+}
+
+class ManagerTx implements LifecycleTx {
+  enqueued = false;
+  constructor(readonly manager: EntityManager) {}
+
+  async lock(dispatchId: string): Promise<DispatchRecord | undefined> {
+    const [row] = (await this.manager.query(
+      `SELECT ${STATE_COLUMNS} FROM dispatch_state WHERE dispatch_id = $1 FOR UPDATE`,
+      [dispatchId],
+    )) as StateRow[];
+    return row ? toRecord(row) : undefined;
+  }
+
+  async createAndLock(record: DispatchRecord): Promise<DispatchRecord> {
+    const params = stateParams(record, record.state.dispatchedAt);
+    await this.manager.query(`${INSERT_STATE} ON CONFLICT (dispatch_id) DO NOTHING`, params);
+    return (await this.lock(record.state.dispatchId))!;
+  }
+
+  async save(record: DispatchRecord, now: Date): Promise<void> {
+    await this.manager.query(UPSERT_STATE, stateParams(record, now));
+  }
+
+  async seenKafkaAck(source: string): Promise<boolean> {
+    const rows = (await this.manager.query(
+      `SELECT 1 FROM dispatch_ack WHERE channel = 'kafka' AND source = $1`,
+      [source],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
+  async appendAck(e: AckLogEntry): Promise<void> {
+    await this.manager.query(
+      `INSERT INTO dispatch_ack (received_at, channel, source, dispatch_id, recipient_id, kind, at,
+                                 ack, outcome, refusal_code, status_before, status_after)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [
+        e.receivedAt,
+        e.channel,
+        e.source,
+        e.dispatchId,
+        e.recipient,
+        e.kind,
+        e.at,
+        JSON.stringify(e.ack),
+        e.outcome,
+        e.refusalCode ?? null,
+        e.statusBefore ?? null,
+        e.statusAfter ?? null,
+      ],
+    );
+  }
+
+  async enqueue(rows: OutboxRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    this.enqueued = true;
+    await this.manager.query(
+      `INSERT INTO outbox (dispatch_id, referral_id, recipient_id, topic, message_key, payload, headers)
+       SELECT o.dispatch_id, o.referral_id, o.recipient_id, o.topic, o.message_key, o.payload, o.headers
+         FROM jsonb_to_recordset($1::jsonb) AS o(
+              dispatch_id uuid, referral_id uuid, recipient_id text, topic text, message_key text,
+              payload jsonb, headers jsonb)`,
+      [
+        JSON.stringify(
+          rows.map((o) => ({
+            dispatch_id: o.dispatchId,
+            referral_id: o.referralId,
+            recipient_id: o.recipientId,
+            topic: o.topic,
+            message_key: o.messageKey,
+            payload: o.payload,
+            headers: o.headers,
+          })),
+        ),
+      ],
+    );
+  }
+}

@@ -1,0 +1,3 @@
+export * from './dispatch-record';
+export * from './dispatch-lifecycle.repository';
+export * from './lifecycle-persistence.module';
