@@ -20,6 +20,7 @@ import {
 import { PersistenceModule } from '@wissel/persistence';
 import { LifecycleModule, PartnersModule, PipelineModule } from '@wissel/pipeline';
 import { PartnersAdminController } from './admin/partners-admin.controller';
+import { GatewayDashboardModule } from './dashboard/dashboard.module';
 import { ProblemFilter } from './http/problem.filter';
 import { RequestBodyReader } from './http/request-body.reader';
 import { JwksModule } from './jwks/jwks.module';
@@ -39,7 +40,7 @@ import { SignedPartnerGuard } from './partner-api/signed-partner.guard';
 /**
  * The gateway: the signed partner API (W3), partner administration for operators, the
  * OpenAPI document and health. Create it with GATEWAY_APP_OPTIONS (no body parsers).
- * The dashboard and metrics (W7) come here too.
+ * The operator dashboard, metrics and the JWKS of outbound signatures are served here too.
  */
 @Module({
   imports: [
@@ -56,6 +57,8 @@ import { SignedPartnerGuard } from './partner-api/signed-partner.guard';
     JwksModule,
     // Acks from webhook partners and the hoster monitor (W6).
     LifecycleModule,
+    // The operator dashboard page, its snapshot, inspect and replay (W7).
+    GatewayDashboardModule,
     HealthModule.forApp({
       inject: [
         TypeOrmHealthIndicator,

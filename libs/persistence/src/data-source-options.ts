@@ -8,6 +8,7 @@ import { PartnerApi1764028800000 } from './migrations/1764028800000-partner-api'
 import { Jurisdiction1764115200000 } from './migrations/1764115200000-jurisdiction';
 import { Delivery1764288000000 } from './migrations/1764288000000-delivery';
 import { Lifecycle1764374400000 } from './migrations/1764374400000-lifecycle';
+import { Dashboard1764460800000 } from './migrations/1764460800000-dashboard';
 
 export const entities = [ReferralEntity, DecisionEntity, OutboxMessageEntity];
 export const migrations = [
@@ -17,6 +18,7 @@ export const migrations = [
   Jurisdiction1764115200000,
   Delivery1764288000000,
   Lifecycle1764374400000,
+  Dashboard1764460800000,
 ];
 
 /**

@@ -48,6 +48,11 @@ export class OutboxSignal implements OnApplicationShutdown {
     });
     try {
       await client.connect();
+      // Shut down while connecting: close now, or the connection outlives the app.
+      if (this.closed) {
+        await client.end().catch(() => undefined);
+        return;
+      }
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
       this.client = client;
     } catch (error) {

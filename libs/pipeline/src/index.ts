@@ -29,3 +29,4 @@ export * from './origins/disclose-origin.usecase';
 export * from './partners';
 export * from './what-if/what-if.usecase';
 export * from './lifecycle';
+export * from './dashboard';

@@ -15,6 +15,9 @@ describe('the OpenAPI document', () => {
   it('documents the partner and operator endpoints with problem+json errors', async () => {
     const document = await buildOpenApiDocument();
     expect(Object.keys(document.paths).sort()).toEqual([
+      '/admin/dashboard.json',
+      '/admin/dispatches/{id}',
+      '/admin/dispatches/{id}/replay',
       '/admin/holds',
       '/admin/holds/{id}',
       '/admin/hoster-monitor',

@@ -1,0 +1,44 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+// Shapes of the dashboard endpoints for the OpenAPI document; docs/dashboard.md says where
+// each number comes from.
+
+export class DashboardSnapshotModel {
+  @ApiProperty({ format: 'date-time' }) generatedAt!: string;
+  @ApiProperty({
+    description:
+      'windowMinutes, perMinute [{minute, received, decided}], window and last24h totals',
+  })
+  throughput!: object;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    description:
+      'One per stage (inbound, decision, outbox, retrying, dead_letters, notices): backlog, oldestSeconds, note, detail',
+  })
+  stages!: object[];
+  @ApiProperty({ description: 'Decisions of the last 24 h by removal country and by recipient' })
+  routes!: object;
+  @ApiProperty({
+    description:
+      'total and the newest 50: dispatchId, recipientId, reason, attempts, replays, deadLetteredAt',
+  })
+  deadLetters!: object;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    description:
+      'Open notices past their reminder: dispatchId, recipientId, hostingProvider, deadline, secondsLeft',
+  })
+  deadlinesAtRisk!: object[];
+  @ApiProperty({ description: 'As GET /admin/hoster-monitor' }) hosterMonitor!: object;
+  @ApiProperty({ description: "The gateway's readiness checks: status and one entry per check" })
+  health!: object;
+}
+
+export class ReplayResultModel {
+  @ApiProperty({ format: 'uuid' }) dispatchId!: string;
+  @ApiProperty() recipientId!: string;
+  @ApiProperty({ description: 'Always true: a dispatch that did not move is a 404 or 409' })
+  replayed!: boolean;
+}
