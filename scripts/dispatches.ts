@@ -16,12 +16,7 @@ import {
   DispatchDeadLetterRepository,
   type ReplaySelection,
 } from '@wissel/persistence';
-
-export interface CliIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-  env: NodeJS.ProcessEnv;
-}
+import { processIo, runCli, type CliIo } from './cli-io';
 
 const USAGE = [
   'usage:',
@@ -100,16 +95,4 @@ function replaySelection(values: {
   return { all: true };
 }
 
-function processIo(): CliIo {
-  return {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
-    env: process.env,
-  };
-}
-
-if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}
+runCli(module, main);

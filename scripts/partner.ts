@@ -17,12 +17,7 @@ import {
   verifyWisselMessage,
   WISSEL_SIGNATURE_HEADERS,
 } from '@wissel/partner-client';
-
-export interface CliIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-  env: Record<string, string | undefined>;
-}
+import { processIo, runCli, type CliIo } from './cli-io';
 
 const USAGE = [
   'usage:',
@@ -214,16 +209,4 @@ function none(rest: string[]): void {
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
 }
 
-function processIo(): CliIo {
-  return {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
-    env: process.env,
-  };
-}
-
-if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}
+runCli(module, main);

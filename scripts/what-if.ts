@@ -13,18 +13,13 @@ import { loadConfig, loadRoutingRules } from '@wissel/config';
 import { type RoutingRules, type WhatIfReport } from '@wissel/domain';
 import { dataSourceOptions, DecidedReferralReader } from '@wissel/persistence';
 import { WhatIfUseCase } from '@wissel/pipeline';
-
-export interface WhatIfIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-  env: NodeJS.ProcessEnv;
-}
+import { processIo, runCli, type CliIo } from './cli-io';
 
 const USAGE =
   'usage: npm run what-if -- --rules <candidate.yaml> [--since <iso>] [--limit <n>] [--examples <n>] [--json]';
 
 /** Runs the command and returns the exit code; never calls process.exit (tests run it). */
-export async function main(argv: string[], io: WhatIfIo = processIo()): Promise<number> {
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -111,16 +106,4 @@ function printReport(report: WhatIfReport, candidate: string, out: (line: string
   }
 }
 
-function processIo(): WhatIfIo {
-  return {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
-    env: process.env,
-  };
-}
-
-if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}
+runCli(module, main);

@@ -8,14 +8,12 @@ import {
 import { WisselConfig } from '@wissel/config';
 import {
   ConsumerRegistry,
+  ConsumerRunner,
   MESSAGE_CONSUMER_FACTORY,
   Topics,
-  type MessageConsumer,
   type MessageConsumerFactory,
 } from '@wissel/messaging';
 import { HandleStatusMessagesUseCase } from '@wissel/pipeline';
-
-const MAX_BACKOFF_MS = 30_000;
 
 /**
  * Binds referrals.status.v1 (recipients' acks) to the lifecycle. Its own consumer group
@@ -25,9 +23,7 @@ const MAX_BACKOFF_MS = 30_000;
 @Injectable()
 export class StatusIntakeWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(StatusIntakeWorker.name);
-  private consumer!: MessageConsumer;
-  private stopping = false;
-  private starting?: Promise<void>;
+  private runner?: ConsumerRunner;
 
   constructor(
     @Inject(MESSAGE_CONSUMER_FACTORY) private readonly consumers: MessageConsumerFactory,
@@ -38,38 +34,18 @@ export class StatusIntakeWorker implements OnApplicationBootstrap, OnModuleDestr
   ) {}
 
   onApplicationBootstrap(): void {
-    this.consumer = this.consumers(this.config.STATUS_GROUP_ID);
-    this.registry.register('status_intake', this.consumer);
-    this.starting = this.startUntilRunning();
-  }
-
-  private async startUntilRunning(): Promise<void> {
-    let backoff = 500;
-    while (!this.stopping) {
-      try {
-        await this.consumer.start([this.topics.statusIn], async (messages) => {
-          await this.statuses.execute(messages);
-        });
-        return;
-      } catch (error) {
-        this.logger.warn({ error: String(error), retryInMs: backoff }, 'status intake not started');
-        await new Promise((r) => setTimeout(r, backoff));
-        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-      }
-    }
+    const consumer = this.consumers(this.config.STATUS_GROUP_ID);
+    this.registry.register('status_intake', consumer);
+    this.runner = new ConsumerRunner(consumer, 'status intake', this.logger);
+    this.runner.start(
+      () => [this.topics.statusIn],
+      async (messages) => {
+        await this.statuses.execute(messages);
+      },
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopping = true;
-    // A start still retrying an unreachable broker holds nothing: don't wait it out.
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.starting,
-      new Promise((r) => {
-        timer = setTimeout(r, 2000);
-      }),
-    ]);
-    clearTimeout(timer);
-    await this.consumer.stop();
+    await this.runner?.stop();
   }
 }

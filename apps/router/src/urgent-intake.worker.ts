@@ -8,14 +8,12 @@ import {
 import { WisselConfig } from '@wissel/config';
 import {
   ConsumerRegistry,
+  ConsumerRunner,
   MESSAGE_CONSUMER_FACTORY,
   Topics,
-  type MessageConsumer,
   type MessageConsumerFactory,
 } from '@wissel/messaging';
 import { GeoServices, IntakeReferralsUseCase } from '@wissel/pipeline';
-
-const MAX_BACKOFF_MS = 30_000;
 
 /**
  * The urgent lane's intake (W6): canonical referrals on referrals.in.urgent.v1, in a
@@ -26,9 +24,7 @@ const MAX_BACKOFF_MS = 30_000;
 @Injectable()
 export class UrgentIntakeWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(UrgentIntakeWorker.name);
-  private consumer!: MessageConsumer;
-  private stopping = false;
-  private starting?: Promise<void>;
+  private runner?: ConsumerRunner;
 
   constructor(
     @Inject(MESSAGE_CONSUMER_FACTORY) private readonly consumers: MessageConsumerFactory,
@@ -40,38 +36,19 @@ export class UrgentIntakeWorker implements OnApplicationBootstrap, OnModuleDestr
   ) {}
 
   onApplicationBootstrap(): void {
-    this.consumer = this.consumers(`${this.config.ROUTER_GROUP_ID}.urgent`);
-    this.registry.register('urgent_intake', this.consumer);
-    this.starting = this.startUntilRunning();
-  }
-
-  private async startUntilRunning(): Promise<void> {
-    let backoff = 500;
-    while (!this.stopping) {
-      try {
-        await this.geo.open();
-        await this.consumer.start([this.topics.urgentIn], async (messages) => {
-          await this.intake.execute('canonical', messages);
-        });
-        return;
-      } catch (error) {
-        this.logger.warn({ error: String(error), retryInMs: backoff }, 'urgent intake not started');
-        await new Promise((r) => setTimeout(r, backoff));
-        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-      }
-    }
+    const consumer = this.consumers(`${this.config.ROUTER_GROUP_ID}.urgent`);
+    this.registry.register('urgent_intake', consumer);
+    this.runner = new ConsumerRunner(consumer, 'urgent intake', this.logger);
+    this.runner.start(
+      () => [this.topics.urgentIn],
+      async (messages) => {
+        await this.intake.execute('canonical', messages);
+      },
+      () => this.geo.open(),
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopping = true;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.starting,
-      new Promise((r) => {
-        timer = setTimeout(r, 2000);
-      }),
-    ]);
-    clearTimeout(timer);
-    await this.consumer.stop();
+    await this.runner?.stop();
   }
 }

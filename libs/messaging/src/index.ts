@@ -7,3 +7,4 @@ export * from './kafka/topic-provisioner';
 export * from './kafka/summarise-error';
 export * from './kafka/topic-catalog';
 export * from './kafka/trace-headers';
+export * from './consumer-runner';
