@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# `npm start`: Wissel's cluster mode on this machine, from a fresh clone.
+# `npm run start:cluster`: Wissel's cluster mode on this machine, from a fresh clone.
 # Installs what is missing, starts a local Kafka broker (and PostgreSQL if it is down),
 # creates the database and topics, and runs the gateway, router and dispatcher until
 # Ctrl-C, which drains the apps and stops the broker if this script started it
 # (PostgreSQL is left running: it is the machine's shared server).
-# (The one-process embedded mode is planned; see README.)
+# (`npm start` runs the one-process embedded mode instead; see docs/embedded.md.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

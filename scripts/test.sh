@@ -50,5 +50,8 @@ else
   scripts/postgres.sh start
 fi
 
+step "build (the embedded-mode e2e test runs the built app, as npm start does)"
+npm run -s build
+
 step "integration and e2e tests (real Kafka, real PostgreSQL)"
 npx jest --selectProjects e2e --runInBand --json --outputFile="$reports/e2e.json"

@@ -2,6 +2,9 @@
  * The real stack for one e2e test file: its own database (cloned from the migrated
  * template), its own topic prefix, and helpers to start the apps in-process against the
  * real broker and PostgreSQL, produce, read topics and look at committed offsets.
+ * With `messaging: 'postgres'` the apps run the embedded mode's adapter instead (topics
+ * are rows of message_log in the file's database) and the same helpers read and write
+ * those tables, so one scenario runs in both modes.
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
@@ -9,17 +12,10 @@ import { join } from 'node:path';
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import {
-  Kafka,
-  logLevel,
-  Partitioners,
-  type Consumer,
-  type KafkaMessage,
-  type Producer,
-} from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type KafkaMessage, type Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { loadRoutingRules } from '@wissel/config';
-import { provisionTopics, Topics } from '@wissel/messaging';
+import { MESSAGE_CHANNEL, provisionTopics, Topics } from '@wissel/messaging';
 import { DispatcherModule } from '../../apps/dispatcher/src/dispatcher.module';
 import { GATEWAY_APP_OPTIONS } from '../../apps/gateway/src/gateway-app-options';
 import { GatewayModule } from '../../apps/gateway/src/gateway.module';
@@ -38,16 +34,18 @@ export interface ReadMessage {
   value: string;
 }
 
+export type Messaging = 'kafka' | 'postgres';
+
 export class TopicReader {
   readonly messages: ReadMessage[] = [];
-  constructor(private readonly consumer: Consumer) {}
+  constructor(private readonly closer: () => Promise<void>) {}
 
   async until(predicate: (all: ReadMessage[]) => boolean, what: string): Promise<ReadMessage[]> {
     return eventually(async () => (predicate(this.messages) ? this.messages : undefined), what);
   }
 
   async close(): Promise<void> {
-    await this.consumer.disconnect();
+    await this.closer();
   }
 }
 
@@ -63,6 +61,7 @@ export class TestStack {
     readonly prefix: string,
     /** The apps' only DNS server: an empty zone (NXDOMAIN) unless a test adds names. */
     readonly dns: DnsTestServer,
+    readonly messaging: Messaging = 'kafka',
   ) {
     this.kafka = new Kafka({
       clientId: 'e2e',
@@ -78,7 +77,11 @@ export class TestStack {
   }
 
   /** A fresh database and topic set for one test file. */
-  static async create(name: string, options: { partitions?: number } = {}): Promise<TestStack> {
+  static async create(
+    name: string,
+    options: { partitions?: number; messaging?: Messaging } = {},
+  ): Promise<TestStack> {
+    const messaging = options.messaging ?? 'kafka';
     const run = process.env.WISSEL_TEST_RUN;
     if (!run) throw new Error('WISSEL_TEST_RUN is not set: run e2e tests through jest (npm test)');
     const id = `${name}_${randomBytes(2).toString('hex')}`;
@@ -106,11 +109,16 @@ export class TestStack {
         DNS_SERVERS: dns.address,
         DNS_TIMEOUT_MS: '300',
         DNS_TRIES: '1',
+        MESSAGING: messaging,
+        MESSAGE_POLL_MS: '200',
       },
       prefix,
       dns,
+      messaging,
     );
     await stack.db.connect();
+    // Postgres topics need no provisioning: a topic is its rows in message_log.
+    if (messaging === 'postgres') return stack;
     await stack.producer.connect();
     await provisionTopics(
       stack.kafka,
@@ -180,6 +188,7 @@ export class TestStack {
     values: Array<string | Buffer>,
     partition?: number,
   ): Promise<string[]> {
+    if (this.messaging === 'postgres') return this.appendToLog(topic, values);
     const [meta] = await this.producer.send({
       topic,
       acks: -1,
@@ -192,12 +201,81 @@ export class TestStack {
     return values.map((_, i) => (base + BigInt(i)).toString());
   }
 
+  /**
+   * Appends to a Postgres topic as an outside producer would: the offset row lock of the
+   * adapter's publisher, no key.
+   */
+  private async appendToLog(topic: string, values: Array<string | Buffer>): Promise<string[]> {
+    await this.db.query('BEGIN');
+    try {
+      const { rows } = await this.db.query<{ first: string }>(
+        `INSERT INTO message_topic (topic, next_offset) VALUES ($1, $2::bigint)
+         ON CONFLICT (topic) DO UPDATE SET next_offset = message_topic.next_offset + $2::bigint
+         RETURNING next_offset - $2::bigint AS first`,
+        [topic, values.length],
+      );
+      const first = BigInt(rows[0]!.first);
+      const offsets = values.map((_, i) => (first + BigInt(i)).toString());
+      await this.db.query(
+        `INSERT INTO message_log (topic, partition, "offset", value)
+         SELECT $1, 0, o, v FROM unnest($2::bigint[], $3::bytea[]) AS t(o, v)`,
+        [topic, offsets, values.map((v) => (Buffer.isBuffer(v) ? v : Buffer.from(v)))],
+      );
+      await this.db.query('SELECT pg_notify($1, $2)', [MESSAGE_CHANNEL, topic]);
+      await this.db.query('COMMIT');
+      return offsets;
+    } catch (error) {
+      await this.db.query('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /** Reads a Postgres topic from its beginning into memory, polling message_log. */
+  private readLog(topic: string): TopicReader {
+    let next = 0n;
+    let stopped = false;
+    let polling: Promise<void> = Promise.resolve();
+    const reader = new TopicReader(async () => {
+      stopped = true;
+      clearInterval(timer);
+      await polling;
+    });
+    const poll = async () => {
+      const { rows } = await this.db.query<{
+        offset: string;
+        key: string | null;
+        headers: Record<string, string>;
+        value: Buffer | null;
+      }>(
+        `SELECT "offset", key, headers, value FROM message_log
+          WHERE topic = $1 AND "offset" >= $2 ORDER BY "offset"`,
+        [topic, next.toString()],
+      );
+      for (const r of rows) {
+        reader.messages.push({
+          partition: 0,
+          offset: r.offset,
+          key: r.key,
+          headers: r.headers,
+          value: r.value?.toString() ?? '',
+        });
+        next = BigInt(r.offset) + 1n;
+      }
+    };
+    const timer = setInterval(() => {
+      if (!stopped) polling = polling.then(poll).catch(() => undefined);
+    }, 100);
+    this.closers.push(() => reader.close());
+    return reader;
+  }
+
   /** Reads a topic from its beginning into memory. */
   async read(topic: string): Promise<TopicReader> {
+    if (this.messaging === 'postgres') return this.readLog(topic);
     const consumer = this.kafka.consumer({
       groupId: `${this.prefix}reader-${randomBytes(3).toString('hex')}`,
     });
-    const reader = new TopicReader(consumer);
+    const reader = new TopicReader(() => consumer.disconnect());
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
@@ -211,6 +289,15 @@ export class TestStack {
 
   /** The group's committed offset on partition 0 of a topic, or -1 if none. */
   async committedOffset(groupId: string, topic: string): Promise<bigint> {
+    if (this.messaging === 'postgres') {
+      const { rows } = await this.db.query<{ next_offset: string }>(
+        `SELECT next_offset FROM consumer_offset
+          WHERE group_id = $1 AND topic = $2 AND partition = 0`,
+        [groupId, topic],
+      );
+      // A group that has taken nothing yet has committed nothing, as in Kafka.
+      return rows[0] && rows[0].next_offset !== '0' ? BigInt(rows[0].next_offset) : -1n;
+    }
     const admin = this.kafka.admin();
     await admin.connect();
     try {
@@ -234,7 +321,7 @@ export class TestStack {
   async close(): Promise<void> {
     for (const close of this.closers.reverse()) await close().catch(() => undefined);
     this.closers.length = 0;
-    await this.producer.disconnect();
+    if (this.messaging === 'kafka') await this.producer.disconnect();
     await this.db.end();
     await this.dns.close();
   }

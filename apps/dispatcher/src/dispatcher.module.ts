@@ -3,44 +3,27 @@ import { HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus
 import { ConfigModule, ROUTING_RULES } from '@wissel/config';
 import { type RoutingRules } from '@wissel/domain';
 import {
-  KafkaMessagingModule,
   MESSAGE_PUBLISHER,
   TopicCatalog,
+  type TopicDirectory,
   Topics,
   type MessagePublisher,
 } from '@wissel/messaging';
 import {
-  ConsumerLagModule,
   databaseCheck,
-  DeliveryGaugesModule,
   HealthModule,
   LoggingModule,
-  MetricsModule,
   publisherCheck,
   topicsCheck,
 } from '@wissel/observability';
-import { PersistenceModule } from '@wissel/persistence';
-import { DispatchModule, LifecycleModule, PipelineModule } from '@wissel/pipeline';
-import { NoticeClockWorker } from './notice-clock.worker';
-import { OutboxRelayWorker } from './outbox-relay.worker';
-import { StatusIntakeWorker } from './status-intake.worker';
+import { DispatcherCoreModule } from './dispatcher-core.module';
 
 /** The dispatcher: relays the outbox, signed, to the recipients' topics and webhooks. */
 @Module({
   imports: [
     ConfigModule,
     LoggingModule.forApp('dispatcher'),
-    PersistenceModule,
-    KafkaMessagingModule,
-    PipelineModule,
-    // Signing, webhooks, retries and the counters served at /metrics (W6).
-    DispatchModule,
-    MetricsModule,
-    // Outbox backlog and notice deadlines at scrape time, status consumer lag (W7).
-    DeliveryGaugesModule,
-    ConsumerLagModule,
-    // Acks on referrals.status.v1, the notice clock and its escalation (W6).
-    LifecycleModule,
+    DispatcherCoreModule,
     HealthModule.forApp({
       inject: [
         TypeOrmHealthIndicator,
@@ -54,7 +37,7 @@ import { StatusIntakeWorker } from './status-intake.worker';
         db: TypeOrmHealthIndicator,
         indicators: HealthIndicatorService,
         publisher: MessagePublisher,
-        catalog: TopicCatalog,
+        catalog: TopicDirectory,
         topics: Topics,
         rules: RoutingRules,
       ) => [
@@ -67,6 +50,5 @@ import { StatusIntakeWorker } from './status-intake.worker';
       ],
     }),
   ],
-  providers: [OutboxRelayWorker, StatusIntakeWorker, NoticeClockWorker],
 })
 export class DispatcherModule {}

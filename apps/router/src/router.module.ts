@@ -2,22 +2,17 @@ import { Module } from '@nestjs/common';
 import { HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { ConfigModule, ROUTING_RULES, WisselConfig } from '@wissel/config';
 import { type RoutingRules } from '@wissel/domain';
-import { ConsumerRegistry, KafkaMessagingModule } from '@wissel/messaging';
+import { ConsumerRegistry } from '@wissel/messaging';
 import {
-  ConsumerLagModule,
   consumersCheck,
   databaseCheck,
   HealthModule,
   LoggingModule,
-  MetricsModule,
   routingConfigCheck,
 } from '@wissel/observability';
-import { PersistenceModule } from '@wissel/persistence';
-import { GeoServices, PipelineModule } from '@wissel/pipeline';
+import { GeoServices } from '@wissel/pipeline';
 import { geoDataCheck } from './geo-data.check';
-import { HoldExpiryJob } from './hold-expiry.job';
-import { InboundIntakeWorker } from './inbound-intake.worker';
-import { UrgentIntakeWorker } from './urgent-intake.worker';
+import { RouterCoreModule } from './router-core.module';
 
 /**
  * The router: consumes inbound topics, traces the hosts, decides, and writes decisions with
@@ -27,12 +22,7 @@ import { UrgentIntakeWorker } from './urgent-intake.worker';
   imports: [
     ConfigModule,
     LoggingModule.forApp('router'),
-    // GET /metrics: intake counters and stage latencies, consumer lag (W7).
-    MetricsModule,
-    ConsumerLagModule,
-    PersistenceModule,
-    KafkaMessagingModule,
-    PipelineModule,
+    RouterCoreModule,
     HealthModule.forApp({
       inject: [
         TypeOrmHealthIndicator,
@@ -63,6 +53,5 @@ import { UrgentIntakeWorker } from './urgent-intake.worker';
       ],
     }),
   ],
-  providers: [InboundIntakeWorker, UrgentIntakeWorker, HoldExpiryJob],
 })
 export class RouterModule {}

@@ -25,6 +25,22 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the embedded-mode settings (W8) and refuses an unknown message carrier', () => {
+    expect(loadConfig({})).toMatchObject({
+      MESSAGING: 'kafka',
+      WISSEL_DATA_DIR: '.cache/wissel-data',
+      EMBEDDED_DB_PORT: 54329,
+      WISSEL_DEMO: '0',
+    });
+    expect(loadConfig({ MESSAGING: 'postgres', MESSAGE_POLL_MS: '200' })).toMatchObject({
+      MESSAGING: 'postgres',
+      MESSAGE_POLL_MS: 200,
+    });
+    expect(() => loadConfig({ MESSAGING: 'rabbitmq' })).toThrow(/MESSAGING/);
+    expect(() => loadConfig({ EMBEDDED_DB_PORT: '80' })).toThrow(/EMBEDDED_DB_PORT/);
+    expect(() => loadConfig({ WISSEL_DEMO: 'yes' })).toThrow(/WISSEL_DEMO/);
+  });
+
   it('reads the lifecycle settings (W6) and refuses a reminder at 0 % or 100 % of the window', () => {
     expect(loadConfig({})).toMatchObject({
       STATUS_GROUP_ID: 'wissel-status',

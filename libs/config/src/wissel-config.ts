@@ -31,6 +31,36 @@ export class WisselConfig {
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/wissel';
 
+  /**
+   * What carries the message hops: `kafka` (the cluster apps) or `postgres` (tables in
+   * DATABASE_URL with LISTEN/NOTIFY; the embedded mode of `npm start`).
+   */
+  @IsIn(['kafka', 'postgres'])
+  MESSAGING = 'kafka';
+
+  /** With MESSAGING=postgres: how often a consumer looks for messages when no notification woke it, in ms. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  MESSAGE_POLL_MS = 1000;
+
+  /** Embedded mode (`npm start`): the folder holding its PostgreSQL data, operator token and demo key. */
+  @IsString()
+  @MinLength(1)
+  WISSEL_DATA_DIR = '.cache/wissel-data';
+
+  /** Embedded mode: the port of its PostgreSQL server, on 127.0.0.1 (not the usual 5432, to leave a local server alone). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(65_535)
+  EMBEDDED_DB_PORT = 54329;
+
+  /** Embedded mode: `1` feeds synthetic referrals continuously (as `npm start -- --demo`). */
+  @IsIn(['0', '1'])
+  WISSEL_DEMO = '0';
+
   /** Comma-separated Kafka bootstrap servers. */
   @IsString()
   @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, {

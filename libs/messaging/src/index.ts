@@ -1,6 +1,6 @@
 export * from './message-bus.port';
 export * from './topics';
-export * from './kafka/kafka-messaging.module';
+export * from './messaging.module';
 export * from './kafka/kafka-client';
 export * from './consumer-registry';
 export * from './kafka/topic-provisioner';
@@ -8,3 +8,6 @@ export * from './kafka/summarise-error';
 export * from './kafka/topic-catalog';
 export * from './kafka/trace-headers';
 export * from './consumer-runner';
+export * from './postgres/postgres-publisher';
+export * from './postgres/postgres-consumer';
+export * from './postgres/message-channel';

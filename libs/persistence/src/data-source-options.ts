@@ -9,6 +9,7 @@ import { Jurisdiction1764115200000 } from './migrations/1764115200000-jurisdicti
 import { Delivery1764288000000 } from './migrations/1764288000000-delivery';
 import { Lifecycle1764374400000 } from './migrations/1764374400000-lifecycle';
 import { Dashboard1764460800000 } from './migrations/1764460800000-dashboard';
+import { MessageLog1764547200000 } from './migrations/1764547200000-message-log';
 
 export const entities = [ReferralEntity, DecisionEntity, OutboxMessageEntity];
 export const migrations = [
@@ -19,6 +20,7 @@ export const migrations = [
   Delivery1764288000000,
   Lifecycle1764374400000,
   Dashboard1764460800000,
+  MessageLog1764547200000,
 ];
 
 /**

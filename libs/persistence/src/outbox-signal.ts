@@ -14,12 +14,16 @@ export class OutboxSignal implements OnApplicationShutdown {
   private client?: Client;
   private waiters: Array<() => void> = [];
   private closed = false;
+  private listening?: Promise<void>;
 
   constructor(private readonly config: WisselConfig) {}
 
   /** Resolves on the next notification, after `timeoutMs`, or when woken. */
   async wait(timeoutMs: number): Promise<void> {
-    if (!this.client && !this.closed) await this.listen();
+    // Shared: the relay's two lanes wait at once, and two listens would leak a connection.
+    if (!this.client && !this.closed) {
+      await (this.listening ??= this.listen().finally(() => (this.listening = undefined)));
+    }
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, timeoutMs);
       const waiters = this.waiters;

@@ -3,7 +3,7 @@ import {
   summarise,
   type ConsumerRegistry,
   type MessagePublisher,
-  type TopicCatalog,
+  type TopicDirectory,
 } from '@wissel/messaging';
 import { type ReadinessCheck } from './readiness-check';
 
@@ -36,7 +36,7 @@ export const publisherCheck =
 export const topicsCheck =
   (
     indicators: HealthIndicatorService,
-    catalog: TopicCatalog,
+    catalog: TopicDirectory,
     topics: () => string[],
   ): ReadinessCheck =>
   async () => {

@@ -46,6 +46,9 @@ export class ConsumerLagGauge implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   onApplicationBootstrap(): void {
+    // The Kafka admin API is the source; with MESSAGING=postgres the dashboard's stage
+    // backlogs show what waits, and this gauge stays empty.
+    if (this.config.MESSAGING !== 'kafka') return;
     this.timer = setInterval(() => {
       this.running = this.refresh();
     }, this.config.CONSUMER_LAG_INTERVAL_MS);

@@ -25,7 +25,7 @@ const USE_CASES = [
 
 /**
  * The partner API's use cases (W3). Needs the config, the database and a MessagePublisher
- * (KafkaMessagingModule in the cluster apps).
+ * (MessagingModule in the cluster apps).
  */
 @Module({
   imports: [PartnerPersistenceModule],

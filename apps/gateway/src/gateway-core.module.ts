@@ -1,0 +1,65 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { MessagingModule } from '@wissel/messaging';
+import { MetricsModule } from '@wissel/observability';
+import { PersistenceModule } from '@wissel/persistence';
+import { LifecycleModule, PartnersModule, PipelineModule } from '@wissel/pipeline';
+import { PartnersAdminController } from './admin/partners-admin.controller';
+import { GatewayDashboardModule } from './dashboard/dashboard.module';
+import { ProblemFilter } from './http/problem.filter';
+import { RequestBodyReader } from './http/request-body.reader';
+import { JwksModule } from './jwks/jwks.module';
+import { AcksController } from './lifecycle/acks.controller';
+import { HosterMonitorController } from './lifecycle/hoster-monitor.controller';
+import { NoncePurgeJob } from './nonce-purge.job';
+import { OpenApiController } from './openapi/openapi.controller';
+import { DecisionsController } from './operations/decisions.controller';
+import { HoldsController } from './operations/holds.controller';
+import { OriginDisclosuresController } from './operations/origin-disclosures.controller';
+import { PartnerOriginDisclosuresController } from './operations/partner-origin-disclosures.controller';
+import { OperatorGuard } from './operator/operator.guard';
+import { PartnerRateLimiter } from './partner-api/partner-rate-limiter';
+import { ReferralsController } from './partner-api/referrals.controller';
+import { SignedPartnerGuard } from './partner-api/signed-partner.guard';
+
+/**
+ * What the gateway serves, without the app's shell (configuration, logging, health): the
+ * gateway app and the embedded all-in-one app (apps/wissel) both import it.
+ */
+@Module({
+  imports: [
+    // GET /metrics: request durations, signature failures, submissions (W7).
+    MetricsModule,
+    PersistenceModule,
+    MessagingModule,
+    PartnersModule,
+    // Holds, origin disclosures and decision records for operators (W5).
+    PipelineModule,
+    // Wissel's public signing keys at /.well-known/jwks.json (W6).
+    JwksModule,
+    // Acks from webhook partners and the hoster monitor (W6).
+    LifecycleModule,
+    // The operator dashboard page, its snapshot, inspect and replay (W7).
+    GatewayDashboardModule,
+  ],
+  controllers: [
+    ReferralsController,
+    PartnerOriginDisclosuresController,
+    PartnersAdminController,
+    HoldsController,
+    OriginDisclosuresController,
+    DecisionsController,
+    AcksController,
+    HosterMonitorController,
+    OpenApiController,
+  ],
+  providers: [
+    { provide: APP_FILTER, useClass: ProblemFilter },
+    RequestBodyReader,
+    PartnerRateLimiter,
+    SignedPartnerGuard,
+    OperatorGuard,
+    NoncePurgeJob,
+  ],
+})
+export class GatewayCoreModule {}

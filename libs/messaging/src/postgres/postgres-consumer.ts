@@ -1,0 +1,201 @@
+import { type Logger } from '@nestjs/common';
+import { Client } from 'pg';
+import {
+  type BatchHandler,
+  type ConsumerStatus,
+  type InboundMessage,
+  type MessageConsumer,
+} from '../message-bus.port';
+import { summarise } from '../kafka/summarise-error';
+import { inMessageSpan } from '../kafka/trace-headers';
+import { MESSAGE_CHANNEL } from './message-channel';
+
+export interface PostgresConsumerOptions {
+  groupId: string;
+  databaseUrl: string;
+  /** How often to look for messages when no notification arrived, in ms. */
+  pollMs: number;
+  batchSize?: number;
+}
+
+const FIRST_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 30_000;
+
+/**
+ * The embedded mode's consumer, with the Kafka adapter's semantics: one topic's batch at a
+ * time goes to the handler, and the group's offset moves past it only once the handler
+ * resolved; a rejection commits nothing and the batch comes again after a backoff.
+ *
+ * The group's offset row is locked (FOR UPDATE SKIP LOCKED) for the whole batch, in a
+ * transaction on this consumer's own connection, so two members of one group never take
+ * the same batch and a member that dies mid-batch leaves the offset where it was.
+ * LISTEN/NOTIFY wakes it on a publish; polling covers a lost notification.
+ */
+export class PostgresConsumer implements MessageConsumer {
+  private state: ConsumerStatus = 'idle';
+  private client?: Client;
+  private topics: string[] = [];
+  private stopping = false;
+  private loop: Promise<void> = Promise.resolve();
+  private wake?: () => void;
+
+  constructor(
+    private readonly options: PostgresConsumerOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  status(): ConsumerStatus {
+    return this.state;
+  }
+
+  /** The group and topics this consumer reads. */
+  subscription(): { groupId: string; topics: readonly string[] } {
+    return { groupId: this.options.groupId, topics: this.topics };
+  }
+
+  async start(topics: string[], handler: BatchHandler): Promise<void> {
+    this.state = 'starting';
+    this.topics = [...topics];
+    await this.connect();
+    this.state = 'running';
+    this.loop = this.run(handler);
+  }
+
+  private async connect(): Promise<Client> {
+    const client = new Client({ connectionString: this.options.databaseUrl });
+    client.on('notification', (n) => {
+      if (n.payload !== undefined && this.topics.includes(n.payload)) this.wake?.();
+    });
+    // A lost connection ends the round in hand with an error; run() reconnects.
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${MESSAGE_CHANNEL}`);
+      for (const topic of this.topics) {
+        await client.query(
+          `INSERT INTO consumer_offset (group_id, topic, partition) VALUES ($1, $2, 0)
+           ON CONFLICT DO NOTHING`,
+          [this.options.groupId, topic],
+        );
+      }
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    this.client = client;
+    return client;
+  }
+
+  private async run(handler: BatchHandler): Promise<void> {
+    let backoff = 0;
+    while (!this.stopping) {
+      let more = false;
+      try {
+        const client = this.client ?? (await this.connect());
+        this.state = 'running';
+        for (const topic of this.topics) {
+          if (this.stopping) break;
+          more = (await this.round(client, topic, handler)) || more;
+        }
+        backoff = 0;
+      } catch (error) {
+        backoff = Math.min(Math.max(backoff * 2, FIRST_BACKOFF_MS), MAX_BACKOFF_MS);
+        this.logger.warn({ error: summarise(error), retryInMs: backoff }, 'consumer round failed');
+        if (this.client && !(error instanceof HandlerError)) {
+          // The connection may be gone: start again on a new one.
+          this.state = 'starting';
+          const lost = this.client;
+          this.client = undefined;
+          await lost.end().catch(() => undefined);
+        }
+      }
+      if (!more && !this.stopping) await this.sleep(backoff || this.options.pollMs);
+    }
+    this.state = 'stopped';
+  }
+
+  /** One batch of one topic; true when the batch was full (more is likely waiting). */
+  private async round(client: Client, topic: string, handler: BatchHandler): Promise<boolean> {
+    const batchSize = this.options.batchSize ?? 100;
+    await client.query('BEGIN');
+    let done = false;
+    try {
+      const owned = await client.query<{ next_offset: string }>(
+        `SELECT next_offset FROM consumer_offset
+          WHERE group_id = $1 AND topic = $2 AND partition = 0
+          FOR UPDATE SKIP LOCKED`,
+        [this.options.groupId, topic],
+      );
+      // Another member of the group has this topic's batch in hand.
+      if (owned.rows.length === 0) return false;
+      const { rows } = await client.query<{
+        offset: string;
+        key: string | null;
+        value: Buffer | null;
+        headers: Record<string, string>;
+      }>(
+        `SELECT "offset", key, value, headers FROM message_log
+          WHERE topic = $1 AND partition = 0 AND "offset" >= $2
+          ORDER BY "offset" LIMIT $3`,
+        [topic, owned.rows[0]!.next_offset, batchSize],
+      );
+      if (rows.length === 0) return false;
+      const messages: InboundMessage[] = rows.map((r) => ({
+        topic,
+        partition: 0,
+        offset: r.offset,
+        key: r.key === null ? null : Buffer.from(r.key),
+        value: r.value,
+        headers: r.headers,
+      }));
+      try {
+        await inMessageSpan(messages[0]!, `consume ${topic}`, () => handler(messages));
+      } catch (error) {
+        // Only a summary: a database error carries the query parameters (referral contents).
+        this.logger.warn({ error: summarise(error), topic }, 'batch failed; it will be retried');
+        throw new HandlerError();
+      }
+      const next = (BigInt(rows[rows.length - 1]!.offset) + 1n).toString();
+      await client.query(
+        `UPDATE consumer_offset SET next_offset = $3, committed_at = now()
+          WHERE group_id = $1 AND topic = $2 AND partition = 0`,
+        [this.options.groupId, topic, next],
+      );
+      await client.query('COMMIT');
+      done = true;
+      return rows.length === batchSize;
+    } finally {
+      if (!done) await client.query('ROLLBACK').catch(() => undefined);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        if (this.wake === finish) this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      this.wake = finish;
+    });
+  }
+
+  /** Finishes the batch in hand, commits it, and closes the connection. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    await this.client?.end().catch(() => undefined);
+    this.client = undefined;
+    this.state = 'stopped';
+  }
+}
+
+/** The handler rejected: the batch is retried, the connection is fine. */
+class HandlerError extends Error {
+  constructor() {
+    super('batch handler failed');
+    this.name = 'HandlerError';
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The embedded mode as `npm start` runs it: the built all-in-one app in its own process on
+ * the embedded PostgreSQL (real server binaries), the message hops in Postgres tables.
+ * Killed with -9 in the middle of a stream of signed submissions and started again on the
+ * same data folder, it stores and dispatches every referral it answered 202 for, exactly
+ * once; stopped with SIGINT right after a burst, it drains and loses nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import { type Client } from 'pg';
+import { DnsTestServer } from '../support/dns-test-server';
+import { EmbeddedApp } from '../support/embedded-app';
+import { eventually } from '../support/stack';
+import { canonicalReferral } from '../support/referrals';
+
+jest.setTimeout(180_000);
+
+const demoReferral = () =>
+  canonicalReferral({
+    sourceRef: { system: 'DEMO', id: `DEMO-${randomUUID()}` },
+    hints: { hostingCountry: 'NL' },
+  });
+
+/** Every accepted id stored once, dispatched, and no dispatch id twice on any feed. */
+async function expectEachOnceDispatched(db: Client, accepted: string[]): Promise<void> {
+  await eventually(
+    async () => {
+      const { rows } = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM referral r
+          WHERE r.source_system = 'DEMO' AND r.source_id = ANY($1)
+            AND EXISTS (SELECT 1 FROM outbox o WHERE o.referral_id = r.id)
+            AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.referral_id = r.id AND o.published_at IS NULL)`,
+        [accepted],
+      );
+      return rows[0]!.n === accepted.length;
+    },
+    `all ${accepted.length} accepted referrals stored and dispatched`,
+    60_000,
+  );
+  const stored = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM referral WHERE source_system = 'DEMO' AND source_id = ANY($1)`,
+    [accepted],
+  );
+  expect(stored.rows[0]!.n).toBe(accepted.length);
+  // Each outbox row is on its recipient's feed once, and nothing else is.
+  const feed = await db.query<{ dispatches: number; distinct: number; outbox: number }>(
+    `SELECT count(*)::int AS dispatches,
+            count(DISTINCT m.headers->>'wissel-dispatch-id')::int AS distinct,
+            (SELECT count(*)::int FROM outbox) AS outbox
+       FROM message_log m WHERE m.topic LIKE 'referrals.out.%'`,
+  );
+  expect(feed.rows[0]!.dispatches).toBe(feed.rows[0]!.distinct);
+  expect(feed.rows[0]!.dispatches).toBe(feed.rows[0]!.outbox);
+}
+
+describe('embedded mode: one process on embedded PostgreSQL', () => {
+  let dns: DnsTestServer;
+  let app: EmbeddedApp;
+
+  beforeAll(async () => {
+    // Traced hosts are looked up here, never on a real resolver.
+    dns = await DnsTestServer.start();
+    app = await EmbeddedApp.create({
+      DNS_SERVERS: dns.address,
+      DNS_TIMEOUT_MS: '300',
+      DNS_TRIES: '1',
+    });
+  });
+
+  afterAll(async () => {
+    await app?.dispose();
+    await dns?.close();
+  });
+
+  it('keeps every accepted referral across a kill -9 mid-stream and dispatches each once', async () => {
+    await app.start();
+    const partner = app.partner();
+    const accepted: string[] = [];
+    let killed = false;
+    // Four submitters; the app is killed once 30 are accepted, while requests are in flight.
+    const submitter = async () => {
+      while (!killed) {
+        const referral = demoReferral();
+        const response = await partner.submit(referral).catch(() => undefined);
+        if (response?.status === 202) accepted.push(referral.sourceRef.id);
+      }
+    };
+    const submitters = [submitter(), submitter(), submitter(), submitter()];
+    await eventually(async () => accepted.length >= 30, '30 accepted submissions');
+    await app.stop('SIGKILL');
+    killed = true;
+    await Promise.all(submitters);
+    // kill -9 leaves the postmaster running; the next start must cope with it.
+    expect(app.postmasterPid()).toBeDefined();
+
+    await app.start();
+    const db = await app.db();
+    try {
+      await expectEachOnceDispatched(db, accepted);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('drains on SIGINT: what was accepted is dispatched after the restart, and PostgreSQL stops', async () => {
+    const partner = app.partner();
+    const accepted: string[] = [];
+    const burst = Array.from({ length: 20 }, demoReferral);
+    const responses = await Promise.all(burst.map((r) => partner.submit(r)));
+    responses.forEach((r, i) => r.status === 202 && accepted.push(burst[i]!.sourceRef.id));
+    expect(accepted).toHaveLength(20);
+
+    expect(await app.stop('SIGINT')).toBe(0);
+    expect(app.output).toContain('wissel: stopped');
+    expect(app.postmasterPid()).toBeUndefined();
+
+    await app.start();
+    const db = await app.db();
+    try {
+      await expectEachOnceDispatched(db, accepted);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('serves each recipient its dispatches over HTTP, cursor-paged, to the operator only', async () => {
+    const feed = (query: string, token?: string) =>
+      fetch(`${app.baseUrl}/v1/feeds/nl-hotline${query}`, {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
+    expect((await feed('?cursor=0')).status).toBe(401);
+    const token = app.operatorToken();
+    expect((await feed('?cursor=x', token)).status).toBe(400);
+
+    const seen: Array<{ dispatchId: string; sourceId: string }> = [];
+    let cursor = '0';
+    for (;;) {
+      const response = await feed(`?cursor=${cursor}&limit=7`, token);
+      expect(response.status).toBe(200);
+      const page = (await response.json()) as {
+        items: Array<{ headers: Record<string, string>; value: string }>;
+        nextCursor: string;
+      };
+      if (page.items.length === 0) break;
+      expect(page.items.length).toBeLessThanOrEqual(7);
+      for (const item of page.items) {
+        const dispatch = JSON.parse(item.value);
+        expect(item.headers['wissel-dispatch-id']).toBe(dispatch.dispatchId);
+        seen.push({ dispatchId: dispatch.dispatchId, sourceId: dispatch.referral.sourceRef.id });
+      }
+      cursor = page.nextCursor;
+    }
+    // Both earlier tests' referrals were hosted in NL: all of them, each once, on this feed.
+    expect(seen.length).toBeGreaterThanOrEqual(50);
+    expect(new Set(seen.map((s) => s.dispatchId)).size).toBe(seen.length);
+    expect(new Set(seen.map((s) => s.sourceId)).size).toBe(seen.length);
+  });
+});
