@@ -5,8 +5,10 @@
  * same data folder, it stores and dispatches every referral it answered 202 for, exactly
  * once; stopped with SIGINT right after a burst, it drains and loses nothing.
  */
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { type Client } from 'pg';
+import { PartnerClient } from '@wissel/partner-client';
+import { publicJwk } from '@wissel/signing';
 import { DnsTestServer } from '../support/dns-test-server';
 import { EmbeddedApp } from '../support/embedded-app';
 import { eventually } from '../support/stack';
@@ -122,7 +124,7 @@ describe('embedded mode: one process on embedded PostgreSQL', () => {
     }
   });
 
-  it('serves each recipient its dispatches over HTTP, cursor-paged, to the operator only', async () => {
+  it('serves each recipient its dispatches over HTTP, cursor-paged, to the operator', async () => {
     const feed = (query: string, token?: string) =>
       fetch(`${app.baseUrl}/v1/feeds/nl-hotline${query}`, {
         headers: token ? { authorization: `Bearer ${token}` } : {},
@@ -153,5 +155,53 @@ describe('embedded mode: one process on embedded PostgreSQL', () => {
     expect(seen.length).toBeGreaterThanOrEqual(50);
     expect(new Set(seen.map((s) => s.dispatchId)).size).toBe(seen.length);
     expect(new Set(seen.map((s) => s.sourceId)).size).toBe(seen.length);
+  });
+
+  it('lets a recipient read its own feed with a signed request, and no other', async () => {
+    const token = app.operatorToken();
+    const operator = (path: string, body: unknown) =>
+      fetch(`${app.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    // The Dutch hotline as a partner: its id is nl-hotline's hop id in the routing file.
+    const key = generateKeyPairSync('ed25519');
+    expect(
+      (
+        await operator('/admin/partners', {
+          id: 'offlimits.nl',
+          name: 'Offlimits',
+          sourceSystems: ['OFFLIMITS'],
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await operator('/admin/partners/offlimits.nl/keys', {
+          keyId: 'offlimits-1',
+          alg: 'ed25519',
+          publicJwk: publicJwk(key.publicKey),
+        })
+      ).status,
+    ).toBe(201);
+    const hotline = new PartnerClient({
+      baseUrl: app.baseUrl,
+      keyId: 'offlimits-1',
+      key: { alg: 'ed25519', privateKey: key.privateKey },
+    });
+    const own = await hotline.send(hotline.prepare('GET', '/v1/feeds/nl-hotline?cursor=0&limit=5'));
+    expect(own.status).toBe(200);
+    expect((own.body as { items: unknown[] }).items).toHaveLength(5);
+    const other = await hotline.send(hotline.prepare('GET', '/v1/feeds/de-hotline?cursor=0'));
+    expect({ status: other.status, code: (other.body as { code: string }).code }).toEqual({
+      status: 404,
+      code: 'recipient_unknown',
+    });
+    // The demo partner is no recipient at all.
+    const demo = app.partner();
+    expect((await demo.send(demo.prepare('GET', '/v1/feeds/nl-hotline?cursor=0'))).status).toBe(
+      404,
+    );
   });
 });

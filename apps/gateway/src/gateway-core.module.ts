@@ -61,5 +61,7 @@ import { SignedPartnerGuard } from './partner-api/signed-partner.guard';
     OperatorGuard,
     NoncePurgeJob,
   ],
+  // The embedded app's recipient feeds authenticate with these too.
+  exports: [OperatorGuard, SignedPartnerGuard],
 })
 export class GatewayCoreModule {}

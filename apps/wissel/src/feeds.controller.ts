@@ -11,19 +11,19 @@ import {
 import { ROUTING_RULES } from '@wissel/config';
 import { type RoutingRules } from '@wissel/domain';
 import { Topics } from '@wissel/messaging';
-import { OperatorGuard } from '../../gateway/src/operator/operator.guard';
+import { FeedAccessGuard } from './feed-access.guard';
 import { FeedReader, type FeedPage } from './feed.reader';
 
 const MAX_LIMIT = 500;
 
 /**
  * GET /v1/feeds/{recipient}?cursor=&limit=: a recipient's dispatches in the embedded mode,
- * where there is no Kafka topic to subscribe to. Operator token only for now: a recipient
- * is not a partner account (webhook recipients are pushed to instead). Dispatches hold
- * reported URLs, so the feed is never open.
+ * where there is no Kafka topic to subscribe to. Read by an operator or by the recipient
+ * itself over the signed partner API (FeedAccessGuard). Dispatches hold reported URLs, so
+ * the feed is never open.
  */
 @Controller('v1/feeds')
-@UseGuards(OperatorGuard)
+@UseGuards(FeedAccessGuard)
 export class FeedsController {
   constructor(
     private readonly feeds: FeedReader,

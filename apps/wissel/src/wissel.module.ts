@@ -14,10 +14,10 @@ import {
 import { GeoServices } from '@wissel/pipeline';
 import { DispatcherCoreModule } from '../../dispatcher/src/dispatcher-core.module';
 import { GatewayCoreModule } from '../../gateway/src/gateway-core.module';
-import { OperatorGuard } from '../../gateway/src/operator/operator.guard';
 import { geoDataCheck } from '../../router/src/geo-data.check';
 import { RouterCoreModule } from '../../router/src/router-core.module';
 import { FeedReader } from './feed.reader';
+import { FeedAccessGuard } from './feed-access.guard';
 import { FeedsController } from './feeds.controller';
 
 /**
@@ -65,6 +65,6 @@ import { FeedsController } from './feeds.controller';
     }),
   ],
   controllers: [FeedsController],
-  providers: [FeedReader, OperatorGuard],
+  providers: [FeedReader, FeedAccessGuard],
 })
 export class WisselModule {}
