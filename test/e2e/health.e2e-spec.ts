@@ -39,6 +39,11 @@ describe('health endpoints', () => {
       }, `${name} to be ready`);
       expect(ready.body.status).toBe('ok');
       expect(ready.body.info.database.status).toBe('up');
+      if (name !== 'gateway') {
+        // Both read the routing file and consume a topic (inbound; recipients' acks).
+        expect(ready.body.info.routing_config.status).toBe('up');
+        expect(ready.body.info.kafka_consumers.status).toBe('up');
+      }
       await stack.stopApps();
     },
   );

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { ConfigModule, ROUTING_RULES } from '@wissel/config';
+import { ConfigModule, ROUTING_RULES, WisselConfig } from '@wissel/config';
 import { type RoutingRules } from '@wissel/domain';
 import {
+  ConsumerRegistry,
   MESSAGE_PUBLISHER,
   TopicCatalog,
   type TopicDirectory,
@@ -10,10 +11,12 @@ import {
   type MessagePublisher,
 } from '@wissel/messaging';
 import {
+  consumersCheck,
   databaseCheck,
   HealthModule,
   LoggingModule,
   publisherCheck,
+  routingConfigCheck,
   topicsCheck,
 } from '@wissel/observability';
 import { DispatcherCoreModule } from './dispatcher-core.module';
@@ -32,6 +35,8 @@ import { DispatcherCoreModule } from './dispatcher-core.module';
         TopicCatalog,
         Topics,
         ROUTING_RULES,
+        ConsumerRegistry,
+        WisselConfig,
       ],
       useFactory: (
         db: TypeOrmHealthIndicator,
@@ -40,12 +45,23 @@ import { DispatcherCoreModule } from './dispatcher-core.module';
         catalog: TopicDirectory,
         topics: Topics,
         rules: RoutingRules,
+        registry: ConsumerRegistry,
+        config: WisselConfig,
       ) => [
         databaseCheck(db),
         publisherCheck(indicators, publisher),
         // Every recipient's topic must exist, or its dispatches cannot be delivered.
         topicsCheck(indicators, catalog, () =>
           [...rules.recipients.keys()].map((id) => topics.outbound(id)),
+        ),
+        // Recipients' acks (referrals.status.v1) drive the notice clock.
+        consumersCheck(indicators, registry),
+        // The recipient directory (webhooks, deadlines) comes from the routing file.
+        routingConfigCheck(
+          indicators,
+          config.ROUTING_CONFIG,
+          rules,
+          config.ROUTING_CONFIG_CHECK_CACHE_MS,
         ),
       ],
     }),
