@@ -110,7 +110,8 @@ describe('partner CLI', () => {
 
     const raw = join(dir, 'value.json');
     writeFileSync(raw, canonicalJson(value));
-    const flags = ['--key-id', 'wissel-2026-01', '--signature', signed.signature];
+    // `=` form: a base64url signature may begin with '-', which would read as a flag.
+    const flags = ['--key-id', 'wissel-2026-01', `--signature=${signed.signature}`];
     expect((await run('verify', '--jwks', jwksFile, ...flags, raw)).code).toBe(0);
     writeFileSync(raw, canonicalJson({ ...value, extra: 1 }));
     expect((await run('verify', '--jwks', jwksFile, ...flags, raw)).code).toBe(1);

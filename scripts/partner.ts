@@ -26,7 +26,7 @@ const USAGE = [
   '  npm run partner -- status --url <base> --key-id <id> --key <file> <referral-id>',
   '  npm run partner -- list   --url <base> --key-id <id> --key <file> [--since <iso>] [--cursor <c>] [--limit <n>]',
   '  npm run partner -- verify --jwks <url-or-file> <message-file>',
-  '  npm run partner -- verify --jwks <url-or-file> --key-id <id> --signature <sig> <value-file>',
+  '  npm run partner -- verify --jwks <url-or-file> --key-id <id> --signature=<sig> <value-file>',
   '--url, --key-id and --key fall back to WISSEL_URL, WISSEL_KEY_ID and WISSEL_KEY.',
 ].join('\n');
 
