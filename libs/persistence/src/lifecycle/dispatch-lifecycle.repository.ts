@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager } from 'typeorm';
+import { insertRedecision } from '../repositories/insert-decision';
 import { OUTBOX_CHANNEL } from '../repositories/outbox.repository';
 import { type DecisionRows } from '../repositories/referral-intake.repository';
 import {
@@ -226,30 +227,7 @@ export class DispatchLifecycleRepository {
         [referralId],
       )) as Array<{ id: string }>;
       if (current.length !== 1 || current[0]!.id !== supersedes) return 'stale';
-      const d = rows.decision;
-      await manager.query(
-        `INSERT INTO decision (id, referral_id, rule, recipients, dropped_for_loop, evidence,
-                               ruleset_version, routes, removal_countries, investigation_countries,
-                               held, confidence, cause, supersedes_id, decided_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-        [
-          d.id,
-          referralId,
-          d.rule,
-          JSON.stringify(d.recipients),
-          JSON.stringify(d.droppedForLoop),
-          JSON.stringify(d.evidence),
-          d.rulesetVersion,
-          JSON.stringify(d.routes ?? []),
-          JSON.stringify(d.removalCountries ?? []),
-          JSON.stringify(d.investigationCountries ?? []),
-          d.held ?? false,
-          d.confidence ?? null,
-          cause,
-          supersedes,
-          now,
-        ],
-      );
+      await insertRedecision(manager, referralId, rows.decision, cause, supersedes, now);
       await tx.enqueue([...rows.dispatches.map((o) => ({ ...o, referralId })), ...extra]);
       await markDone();
       return 'stored';

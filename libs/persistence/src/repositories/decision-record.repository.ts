@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
+import { insertRedecision } from './insert-decision';
 import { OUTBOX_CHANNEL } from './outbox.repository';
 import { type DecisionRows } from './referral-intake.repository';
 
@@ -154,29 +155,7 @@ export class DecisionRecordRepository {
         [referralId],
       );
       if (current.length !== 1 || current[0]!.id !== supersedes) return false;
-      const d = rows.decision;
-      await manager.query(
-        `INSERT INTO decision (id, referral_id, rule, recipients, dropped_for_loop, evidence,
-                               ruleset_version, routes, removal_countries, investigation_countries,
-                               held, confidence, cause, supersedes_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        [
-          d.id,
-          referralId,
-          d.rule,
-          JSON.stringify(d.recipients),
-          JSON.stringify(d.droppedForLoop),
-          JSON.stringify(d.evidence),
-          d.rulesetVersion,
-          JSON.stringify(d.routes ?? []),
-          JSON.stringify(d.removalCountries ?? []),
-          JSON.stringify(d.investigationCountries ?? []),
-          d.held ?? false,
-          d.confidence ?? null,
-          cause,
-          supersedes,
-        ],
-      );
+      await insertRedecision(manager, referralId, rows.decision, cause, supersedes);
       if (rows.dispatches.length > 0) {
         await manager.query(
           `INSERT INTO outbox (dispatch_id, referral_id, recipient_id, topic, message_key, payload, headers)
