@@ -8,23 +8,33 @@
  * memory after the build, then a phase of single adds interleaved with queries, then compact().
  *
  * Settings (environment):
- *   PDQ_BENCH_SIZES    sizes to run, comma-separated (default 1000000,10000000)
+ *   BENCH_PDQ_SIZES    sizes to run, comma-separated (default 1000000,10000000; with
+ *                      BENCH_QUICK=1 100000); PDQ_BENCH_SIZES is the older name
  *   PDQ_BENCH_QUERIES  timed lookups per size (default 32768, after 2000 warm-up lookups)
  *   PDQ_BENCH_ADDS     single adds in the incremental phase (default 100000; 0 to skip)
  *   PDQ_BENCH_CHUNKS   chunk widths, comma-separated (default: the index's 16 x 16)
  *   PDQ_BENCH_DISTANCE max distance (default 31)
  *   PDQ_BENCH_BATCH    queries per queryMany() call in the batched phase, comma-separated
  *                      sizes to run (default 4096,16384)
- * A first argument, if given, replaces PDQ_BENCH_SIZES.
+ * A first argument, if given, replaces BENCH_PDQ_SIZES. Under `npm run bench` the figures
+ * also go to the result file that BENCHMARKS.md is written from.
  */
 import { PdqIndex } from '../libs/domain/src/dedup/pdq-index';
+import { newResult, round, writeResult } from './support/results';
+import { QUICK } from './support/settings';
 
-const sizes = (process.argv[2] ?? process.env.PDQ_BENCH_SIZES ?? '1000000,10000000')
+const sizes = (
+  process.argv[2] ??
+  process.env.BENCH_PDQ_SIZES ??
+  process.env.PDQ_BENCH_SIZES ??
+  (QUICK ? '100000' : '1000000,10000000')
+)
   .split(',')
   .map((s) => Number(s.trim()))
   .filter((n) => Number.isInteger(n) && n > 0);
-const queryCount = Number(process.env.PDQ_BENCH_QUERIES ?? 32_768);
-const addCount = Number(process.env.PDQ_BENCH_ADDS ?? 100_000);
+const queryCount = Number(process.env.PDQ_BENCH_QUERIES ?? (QUICK ? 4096 : 32_768));
+const addCount = Number(process.env.PDQ_BENCH_ADDS ?? (QUICK ? 10_000 : 100_000));
+const result = newResult('pdq', 'PDQ near-duplicate index (one core, in process)');
 const maxDistance = Number(process.env.PDQ_BENCH_DISTANCE ?? 31);
 const chunkWidths = process.env.PDQ_BENCH_CHUNKS?.split(',').map(Number);
 const batchSizes = (process.env.PDQ_BENCH_BATCH ?? '4096,16384').split(',').map(Number);
@@ -151,6 +161,11 @@ function runBatched(index: PdqIndex, timed: Query[], batchSize: number): void {
     });
   }
   const wallNs = Number(process.hrtime.bigint() - t0);
+  result.figures.push({
+    name: `${index.size.toLocaleString('en')} hashes: batched lookups (queryMany, ${batchSize} per call)`,
+    value: round((timed.length / wallNs) * 1e9),
+    unit: `lookups/s (missed ${missed})`,
+  });
   console.log(
     `batched lookups (queryMany, ${batchSize} per call): ` +
       `${((timed.length / wallNs) * 1e9).toFixed(0)}/s on one core ` +
@@ -197,6 +212,18 @@ function benchSize(n: number): void {
   const sorted = Float64Array.from(latencies).sort();
   const pct = (p: number): number =>
     sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+  result.figures.push(
+    {
+      name: `${n.toLocaleString('en')} hashes: index build (add + flush)`,
+      value: round(Number(addNs + buildNs) / 1e9, 2),
+      unit: 's',
+    },
+    {
+      name: `${n.toLocaleString('en')} hashes: single lookups`,
+      value: round((timed.length / wallNs) * 1e9),
+      unit: `lookups/s (p50 ${micros(pct(0.5))}, p99 ${micros(pct(0.99))}; missed ${missed})`,
+    },
+  );
   console.log(
     `lookups: ${((timed.length / wallNs) * 1e9).toFixed(0)}/s on one core ` +
       `(p50 ${micros(pct(0.5))}, p99 ${micros(pct(0.99))}, max ${micros(sorted[sorted.length - 1]!)}), ` +
@@ -255,3 +282,13 @@ for (const n of sizes) {
   benchSize(n);
   gc();
 }
+result.settings = {
+  BENCH_PDQ_SIZES: sizes.join(','),
+  PDQ_BENCH_QUERIES: queryCount,
+  PDQ_BENCH_ADDS: addCount,
+  PDQ_BENCH_DISTANCE: maxDistance,
+};
+result.notes.push(
+  'Lookups: half near-duplicates of stored hashes (0..31 flipped bits), half random; "missed" counts planted near-duplicates not found (must be 0).',
+);
+console.log(`result: ${writeResult(result)}`);

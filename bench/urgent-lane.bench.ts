@@ -1,195 +1,171 @@
 /**
- * The urgent lane (W6) on the real broker and PostgreSQL: 50,000 normal referrals are
- * produced, then one urgent referral (threat to life); the router and the dispatcher run in
- * this process. Prints the urgent referral's latency from its produce to its signed message
- * on the recipient's topic, and when the last normal one was delivered.
- * How to run: bench/README.md (`npm run bench:urgent`; needs `deploy/local/kafka.sh start`
- * and PostgreSQL). Everything is synthetic: the published example referral with fresh ids,
- * URLs and hashes (no images); DNS answers NXDOMAIN from an in-process server.
- *
- * Settings (environment):
- *   URGENT_BENCH_NORMAL    normal referrals produced first (default 50000)
- *   KAFKA_BROKERS          default 127.0.0.1:9092
- *   BENCH_ADMIN_DATABASE_URL  a database it may create and drop others from
- *                          (default postgres://postgres@127.0.0.1:5432/postgres)
- *   BENCH_KEEP=1           keep the bench database and topics afterwards
+ * The urgent lane (W6) under full load, deployed as in production: a backlog of
+ * BENCH_URGENT_BACKLOG normal referrals (the end-to-end bench's mix) is produced, the router
+ * and the dispatcher start as separate child processes, and while they drain it the bench
+ * produces BENCH_URGENT_COUNT urgent referrals (threat to life) on referrals.in.urgent.v1,
+ * one every BENCH_URGENT_INTERVAL_MS. Reports the urgent latency p50/p95/p99 from produce to
+ * the outbound record (per dispatch, and per referral until its last dispatch), counting only
+ * urgent referrals produced while the backlog was still draining.
+ * Run: `npm run bench -- urgent` (bench/README.md).
  */
-import 'reflect-metadata';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { loadRoutingRules } from '@wissel/config';
-import { provisionTopics, Topics } from '@wissel/messaging';
-import { dataSourceOptions } from '@wissel/persistence';
-import { DispatcherModule } from '../apps/dispatcher/src/dispatcher.module';
-import { RouterModule } from '../apps/router/src/router.module';
-import { DnsTestServer } from '../test/support/dns-test-server';
+import { ClusterEnv } from './support/cluster-env';
+import { cpuBetween } from './support/cpu-sampler';
+import { DEFAULT_HOSTING, hostingZone } from './support/hosting';
+import { maxOf, Pipeline } from './support/pipeline';
+import { benchGenerator } from './support/referral-source';
+import { newResult, round, target, writeResult } from './support/results';
+import { common, numberSetting } from './support/settings';
+import { ratePerSecond, summariseLatencies } from './support/stats';
 
-const NORMAL = Number(process.env.URGENT_BENCH_NORMAL ?? 50_000);
-const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-const ADMIN_DB =
-  process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const PRODUCE_CHUNK = 1000;
-
-const example = JSON.parse(
-  readFileSync('test/fixtures/canonical/iwf-nl-hosted.json', 'utf8'),
-) as Record<string, unknown> & {
-  incident: Record<string, unknown>;
-  locators: Array<{ url: string }>;
-  media: Array<Record<string, unknown>>;
-};
-
-/** The example as new material: its own source id, URLs and hashes, so it is its own case. */
-function referral(urgent: boolean): { sourceId: string; text: string } {
-  const tag = randomBytes(6).toString('hex');
-  const hex = (n: number) => randomBytes(n).toString('hex');
-  const sourceId = `BENCH-${randomUUID()}`;
-  const value = {
-    ...example,
-    sourceRef: { system: 'IWF', id: sourceId },
-    incident: { ...example.incident, threatToLife: urgent },
-    locators: example.locators.map((l) => ({ ...l, url: `${l.url.split('?')[0]}-${tag}` })),
-    media: example.media.map((m) => ({
-      ...m,
-      hashes: { md5: hex(16), sha256: hex(32), pdq: hex(32) },
-    })),
-  };
-  return { sourceId, text: JSON.stringify(value) };
-}
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const BACKLOG = numberSetting('BENCH_URGENT_BACKLOG', 50_000, 5_000);
+const COUNT = numberSetting('BENCH_URGENT_COUNT', 30, 8);
+const INTERVAL_MS = numberSetting('BENCH_URGENT_INTERVAL_MS', 300, 300);
+const TIMEOUT_MS = numberSetting('BENCH_TIMEOUT_S', 1200, 400) * 1000;
+const log = (line: string) => console.log(line);
 
 async function main(): Promise<void> {
-  const id = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-  const database = `wissel_bench_${id}`;
-  const prefix = `bench-${id}.`;
-  const databaseUrl = Object.assign(new URL(ADMIN_DB), { pathname: `/${database}` }).toString();
-  const admin = new Client({ connectionString: ADMIN_DB });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  const migrations = new DataSource(dataSourceOptions(databaseUrl));
-  await migrations.initialize();
-  await migrations.runMigrations({ transaction: 'each' });
-  await migrations.destroy();
-
-  const kafka = new Kafka({
-    clientId: 'bench',
-    brokers: BROKERS.split(','),
-    logLevel: logLevel.NOTHING,
+  const result = newResult(
+    'urgent',
+    'Urgent lane behind a backlog (router + dispatcher processes)',
+  );
+  Object.assign(result.settings, {
+    BENCH_URGENT_BACKLOG: BACKLOG,
+    BENCH_URGENT_COUNT: COUNT,
+    BENCH_URGENT_INTERVAL_MS: INTERVAL_MS,
+    BENCH_PARTITIONS: common.partitions,
+    BENCH_MIX: common.mix,
   });
-  const topics = new Topics(prefix);
-  const recipients = loadRoutingRules('config/routing.yaml').recipients.keys();
-  const created = await provisionTopics(kafka, topics.all(recipients), {
-    partitions: 3,
-    replicationFactor: 1,
-  });
-  const dns = await DnsTestServer.start();
-  Object.assign(process.env, {
-    DATABASE_URL: databaseUrl,
-    KAFKA_BROKERS: BROKERS,
-    KAFKA_TOPIC_PREFIX: prefix,
-    ROUTER_GROUP_ID: `${prefix}router`,
-    LOG_LEVEL: 'warn',
-    KAFKA_LOG_LEVEL: 'nothing',
-    DNS_SERVERS: dns.address,
-    DNS_TIMEOUT_MS: '300',
-    DNS_TRIES: '1',
-  });
-
-  const apps: INestApplication[] = [];
+  const env = await ClusterEnv.create('urgent', hostingZone(DEFAULT_HOSTING));
+  const pipeline = new Pipeline(env);
   try {
-    // Every message on the recipient's topic, stamped as it arrives.
-    const arrivals = new Map<string, number>();
-    const reader = kafka.consumer({ groupId: `${prefix}reader` });
-    await reader.connect();
-    await reader.subscribe({ topic: topics.outbound('nl-hotline'), fromBeginning: true });
-    await reader.run({
-      eachMessage: async ({ message }) => {
-        const dispatch = JSON.parse(message.value!.toString()) as {
-          referral: { sourceRef: { id: string } };
-        };
-        arrivals.set(dispatch.referral.sourceRef.id, Date.now());
+    await pipeline.open();
+    const normal = benchGenerator(`N${common.runId}`).take(BACKLOG);
+    const [warmUp, ...urgent] = benchGenerator(`U${common.runId}`, {
+      urgent: true,
+      seedOffset: 1,
+    }).take(COUNT + 1);
+    log(`urgent: producing a backlog of ${BACKLOG} normal referrals`);
+    await pipeline.produce(normal);
+    const t0 = await pipeline.startApps();
+    log(
+      `urgent: apps up; ${COUNT} urgent referrals, one every ${INTERVAL_MS} ms, while the backlog drains`,
+    );
+    // One urgent referral first, not counted: the measured ones must not wait for the urgent
+    // consumer's group join, only for the lane itself.
+    await pipeline.produce([warmUp!], env.topics.urgentIn);
+    const warmDeadline = Date.now() + TIMEOUT_MS;
+    let lastLog = Date.now();
+    while (!pipeline.reader.delivered.some((d) => d.sourceId === warmUp!.sourceId)) {
+      pipeline.assertAppsRunning();
+      if (Date.now() > warmDeadline) {
+        throw new Error(`the warm-up urgent referral never arrived${pipeline.appOutput()}`);
+      }
+      if (Date.now() - lastLog > 10_000) {
+        lastLog = Date.now();
+        const c = await pipeline.counts();
+        log(
+          `  … waiting for the warm-up urgent referral (${c.referrals} stored, ${pipeline.reader.delivered.length} dispatches read)`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    log(`urgent: the urgent lane is live; measuring`);
+    await pipeline.beginMeasuring(TIMEOUT_MS);
+    const cpu0 = pipeline.sampler.snapshot();
+    for (const referral of urgent) {
+      await pipeline.produce([referral], env.topics.urgentIn);
+      await new Promise((r) => setTimeout(r, INTERVAL_MS));
+    }
+    await pipeline.drained(TIMEOUT_MS, log);
+    result.cpu['backlog + urgent'] = cpuBetween(cpu0, pipeline.sampler.snapshot());
+    await pipeline.stopApps(result);
+
+    const urgentIds = new Set([warmUp!, ...urgent].map((r) => r.sourceId));
+    const delivered = pipeline.reader.delivered;
+    const normalDone = maxOf(
+      delivered.filter((d) => !urgentIds.has(d.sourceId)).map((d) => d.recordTs),
+    );
+    // Only urgent referrals produced while normal dispatches were still to come count.
+    const underLoad = urgent.filter((r) => pipeline.producedAt.get(r.sourceId)! < normalDone);
+    const underLoadIds = new Set(underLoad.map((r) => r.sourceId));
+    const urgentDispatches = delivered.filter((d) => underLoadIds.has(d.sourceId));
+    const perDispatch = summariseLatencies(
+      urgentDispatches.map((d) => d.recordTs - pipeline.producedAt.get(d.sourceId)!),
+    );
+    const lastPerReferral = new Map<string, number>();
+    for (const d of urgentDispatches) {
+      lastPerReferral.set(d.sourceId, Math.max(lastPerReferral.get(d.sourceId) ?? 0, d.recordTs));
+    }
+    const perReferral = summariseLatencies(
+      [...lastPerReferral].map(([id, ts]) => ts - pipeline.producedAt.get(id)!),
+    );
+    const normalCount =
+      delivered.length - delivered.filter((d) => urgentIds.has(d.sourceId)).length;
+    result.figures.push(
+      { name: 'normal backlog', value: BACKLOG, unit: 'referrals' },
+      { name: 'normal dispatches', value: normalCount },
+      {
+        name: 'backlog drained (router start → last normal dispatch)',
+        value: round((normalDone - t0) / 1000, 1),
+        unit: 's',
       },
-    });
-
-    for (const module of [RouterModule, DispatcherModule]) {
-      const app = await NestFactory.create(module, {
-        logger: ['error', 'warn'],
-        abortOnError: false,
-      });
-      await app.init();
-      apps.push(app);
+      {
+        name: 'normal throughput',
+        value: round(ratePerSecond(BACKLOG, normalDone - t0)),
+        unit: 'referrals/s',
+      },
+      { name: 'urgent referrals produced under load', value: `${underLoad.length} of ${COUNT}` },
+      { name: 'urgent dispatches', value: urgentDispatches.length },
+      {
+        name: 'urgent latency p50 (per dispatch)',
+        value: round(perDispatch.p50Ms ?? NaN),
+        unit: 'ms',
+      },
+      {
+        name: 'urgent latency p95 (per dispatch)',
+        value: round(perDispatch.p95Ms ?? NaN),
+        unit: 'ms',
+      },
+      {
+        name: 'urgent latency p99 (per dispatch)',
+        value: round(perDispatch.p99Ms ?? NaN),
+        unit: 'ms',
+      },
+      {
+        name: 'urgent latency max (per dispatch)',
+        value: round(perDispatch.maxMs ?? NaN),
+        unit: 'ms',
+      },
+      {
+        name: 'urgent latency p99 (per referral, until its last dispatch)',
+        value: round(perReferral.p99Ms ?? NaN),
+        unit: 'ms',
+      },
+    );
+    log(
+      `urgent: ${underLoad.length} under load; latency p50 ${perDispatch.p50Ms} ms, p95 ${perDispatch.p95Ms} ms, p99 ${perDispatch.p99Ms} ms`,
+    );
+    if (underLoad.length === 0) {
+      result.notes.push(
+        'No urgent referral was produced while the backlog drained: raise BENCH_URGENT_BACKLOG.',
+      );
     }
-
-    const producer = kafka.producer({
-      idempotent: true,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
-    await producer.connect();
-    const normal = Array.from({ length: NORMAL }, () => referral(false));
-    const started = Date.now();
-    for (let i = 0; i < normal.length; i += PRODUCE_CHUNK) {
-      await producer.send({
-        topic: topics.canonicalIn,
-        acks: -1,
-        messages: normal.slice(i, i + PRODUCE_CHUNK).map((r) => ({ value: r.text })),
-      });
-    }
-    const normalProduced = Date.now();
-    const urgent = referral(true);
-    await producer.send({ topic: topics.urgentIn, acks: -1, messages: [{ value: urgent.text }] });
-    const urgentProduced = Date.now();
-    await producer.disconnect();
-
-    const deadline = Date.now() + 30 * 60_000;
-    while (arrivals.size < NORMAL + 1 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const urgentAt = arrivals.get(urgent.sourceId);
-    const normalTimes = normal
-      .map((r) => arrivals.get(r.sourceId))
-      .filter((t): t is number => t !== undefined);
-    const lastNormal = Math.max(...normalTimes);
-    const before = urgentAt === undefined ? 0 : normalTimes.filter((t) => t < urgentAt).length;
-
-    console.log(`urgent lane bench: ${NORMAL} normal referrals, then 1 urgent (threat to life)`);
-    console.log(
-      `  produced ${NORMAL} normal in ${seconds(normalProduced - started)}; urgent right after`,
+    result.targets.push(
+      target('urgent p99 under full load', round(perDispatch.p99Ms ?? Infinity), 'ms', {
+        below: 1000,
+      }),
     );
-    console.log(
-      urgentAt === undefined
-        ? '  urgent referral: NOT delivered'
-        : `  urgent referral: delivered ${seconds(urgentAt - urgentProduced)} after its produce (${seconds(urgentAt - started)} after the first normal was produced)`,
+    result.notes.push(
+      'Latency: outbound record timestamp minus the urgent record timestamp (set at produce).',
     );
-    console.log(`  normal delivered before the urgent one: ${before} of ${normalTimes.length}`);
-    console.log(
-      `  last normal delivered ${seconds(lastNormal - started)} after the first normal was produced (${seconds(lastNormal - urgentProduced)} after the urgent produce)`,
-    );
-    console.log(
-      `  normal throughput end to end: ${Math.round(normalTimes.length / ((lastNormal - started) / 1000))} referrals/s`,
-    );
-    await reader.disconnect();
   } finally {
-    for (const app of apps.reverse()) await app.close().catch(() => undefined);
-    await dns.close();
-    if (!process.env.BENCH_KEEP) {
-      const kafkaAdmin = kafka.admin();
-      await kafkaAdmin.connect();
-      await kafkaAdmin.deleteTopics({ topics: created }).catch(() => undefined);
-      await kafkaAdmin.disconnect();
-      await admin.query(`DROP DATABASE ${database} WITH (FORCE)`).catch(() => undefined);
-    }
-    await admin.end();
+    await pipeline.close();
+    await env.dispose();
   }
+  console.log(`result: ${writeResult(result)}`);
 }
 
 main().catch((error: unknown) => {
-  console.error(
-    `urgent-lane bench failed: ${error instanceof Error ? error.stack : String(error)}`,
-  );
+  console.error(`urgent bench failed: ${error instanceof Error ? error.stack : String(error)}`);
   process.exit(1);
 });

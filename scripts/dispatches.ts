@@ -14,8 +14,10 @@ import { loadConfig } from '@wissel/config';
 import {
   dataSourceOptions,
   DispatchDeadLetterRepository,
+  runAsAuditActor,
   type ReplaySelection,
 } from '@wissel/persistence';
+import { cliActor } from './cli-actor';
 import { processIo, runCli, type CliIo } from './cli-io';
 
 const USAGE = [
@@ -59,7 +61,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     await dataSource.initialize();
     const deadLetters = new DispatchDeadLetterRepository(dataSource);
     if (selection) {
-      const replayed = await deadLetters.replay(selection);
+      const replayed = await runAsAuditActor(cliActor(io.env), () =>
+        deadLetters.replay(selection!),
+      );
       for (const row of replayed)
         io.out(JSON.stringify({ replayed: row.dispatchId, recipient: row.recipientId }));
       io.err(`${replayed.length} dispatch(es) replayed`);

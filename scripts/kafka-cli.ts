@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
 import { Partitioners } from 'kafkajs';
 import { loadConfig } from '@wissel/config';
-import { createKafkaClient, Topics } from '@wissel/messaging';
+import { createKafkaClient, kafkaSecurity, Topics } from '@wissel/messaging';
 
 async function main(): Promise<void> {
   const [command, arg, extra] = process.argv.slice(2);
@@ -16,6 +16,8 @@ async function main(): Promise<void> {
     config.KAFKA_BROKERS,
     `${config.KAFKA_CLIENT_ID}-cli`,
     new Logger('kafka'),
+    'warn',
+    kafkaSecurity(config),
   );
   const topics = new Topics(config.KAFKA_TOPIC_PREFIX);
   if (command === 'produce' && arg) {

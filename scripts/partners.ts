@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@wissel/config';
-import { dataSourceOptions, PartnerRepository } from '@wissel/persistence';
+import { dataSourceOptions, PartnerRepository, runAsAuditActor } from '@wissel/persistence';
 import {
   AddPartnerKeyUseCase,
   ListPartnersUseCase,
@@ -29,6 +29,7 @@ import {
   RevokePartnerKeyUseCase,
   type AddPartnerKeyCommand,
 } from '@wissel/pipeline';
+import { cliActor } from './cli-actor';
 
 const USAGE = `usage:
   npm run partners -- register <id> --name <name> --source-systems <system>[,<system>…]
@@ -132,7 +133,8 @@ async function main(): Promise<void> {
   const dataSource = new DataSource(dataSourceOptions(loadConfig().DATABASE_URL));
   await dataSource.initialize();
   try {
-    await run(new PartnerRepository(dataSource));
+    // Audited under the operator's name (the same events as the /admin endpoints write).
+    await runAsAuditActor(cliActor(), () => run(new PartnerRepository(dataSource)));
   } finally {
     await dataSource.destroy();
   }

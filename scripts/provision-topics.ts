@@ -1,11 +1,17 @@
 /**
  * Creates the topics Wissel needs (inbound, dead letters, one per recipient in the routing
- * rules) when they are missing: `npm run topics`. Brokers should run with topic
+ * rules, one per Kafka partner and lane) when they are missing: `npm run topics`. Brokers should run with topic
  * auto-creation off.
  */
 import { Logger } from '@nestjs/common';
 import { loadConfig, loadRoutingRules } from '@wissel/config';
-import { createKafkaClient, provisionTopics, Topics } from '@wissel/messaging';
+import {
+  createKafkaClient,
+  kafkaSecurity,
+  loadKafkaPartners,
+  provisionTopics,
+  Topics,
+} from '@wissel/messaging';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -14,10 +20,16 @@ async function main(): Promise<void> {
     config.KAFKA_BROKERS,
     `${config.KAFKA_CLIENT_ID}-admin`,
     new Logger('kafka'),
+    'warn',
+    kafkaSecurity(config),
   );
   const created = await provisionTopics(
     kafka,
-    new Topics(config.KAFKA_TOPIC_PREFIX).all(rules.recipients.keys()),
+    // With the Kafka partners' own inbound topics (KAFKA_PARTNERS_FILE).
+    new Topics(config.KAFKA_TOPIC_PREFIX).all(
+      rules.recipients.keys(),
+      loadKafkaPartners(config.KAFKA_PARTNERS_FILE),
+    ),
     {
       partitions: config.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: config.KAFKA_REPLICATION_FACTOR,

@@ -12,7 +12,8 @@ import { DataSource } from 'typeorm';
 import { loadConfig, loadRoutingRules } from '@wissel/config';
 import { type RoutingRules, type WhatIfReport } from '@wissel/domain';
 import { dataSourceOptions, DecidedReferralReader } from '@wissel/persistence';
-import { WhatIfUseCase } from '@wissel/pipeline';
+import { EnvelopeCipher } from '@wissel/crypto';
+import { dataKeysFromConfig, PersonalDataSealer, WhatIfUseCase } from '@wissel/pipeline';
 import { processIo, runCli, type CliIo } from './cli-io';
 
 const USAGE =
@@ -57,10 +58,15 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     io.err(`what-if: ${(error as Error).message}`);
     return 1;
   }
-  const dataSource = new DataSource(dataSourceOptions(loadConfig(io.env).DATABASE_URL));
+  const config = loadConfig(io.env);
+  const dataSource = new DataSource(dataSourceOptions(config.DATABASE_URL));
   try {
     await dataSource.initialize();
-    const report = await new WhatIfUseCase(new DecidedReferralReader(dataSource)).execute(
+    // The persons count for the investigation jurisdiction: opened with the data keys (W11).
+    const sealer = new PersonalDataSealer(
+      new EnvelopeCipher(dataKeysFromConfig(config, (message) => io.err(message))),
+    );
+    const report = await new WhatIfUseCase(new DecidedReferralReader(dataSource), sealer).execute(
       candidate,
       { since, limit, examplesPerChange: examples },
     );

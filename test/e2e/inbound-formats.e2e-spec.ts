@@ -12,6 +12,7 @@ import { IntakeReferralsUseCase } from '@wissel/pipeline';
 import { hostileCorpus } from '../support/hostile-corpus';
 import { asMessage, canonicalReferral } from '../support/referrals';
 import { eventually, TestStack } from '../support/stack';
+import { sealerFor } from '../support/sealed';
 
 const MAX_BYTES = 256 * 1024;
 const fixtures = join(__dirname, '../fixtures');
@@ -56,7 +57,7 @@ describe('inbound formats and hostile input', () => {
 
   const storedBySource = async (system: string, id: string) => {
     const { rows } = await stack.db.query(
-      `SELECT r.format, r.raw_payload, r.canonical, d.rule, d.recipients
+      `SELECT r.id, r.format, r.raw_payload, r.personal_data, r.canonical, d.rule, d.recipients
          FROM referral r JOIN decision d ON d.referral_id = r.id
         WHERE r.source_system = $1 AND r.source_id = $2`,
       [system, id],
@@ -72,8 +73,15 @@ describe('inbound formats and hostile input', () => {
       return rows.length ? rows : undefined;
     }, 'the cybertip referral');
     expect(row.format).toBe('cybertip');
-    expect(row.raw_payload).toBe(payload);
-    expect(row.canonical.persons[0]).toMatchObject({ role: 'uploader', estimatedCountry: 'NL' });
+    // Raw payload and persons are sealed at rest (W11); they open to what was received.
+    const sealer = sealerFor(stack.env);
+    expect(sealer.openRawPayload(row.id, row.raw_payload).toString()).toBe(payload);
+    expect(row.canonical.persons).toBeUndefined();
+    expect(JSON.stringify(row.canonical)).not.toMatch(/ipEvents|screenName/);
+    expect(sealer.openPersonalData(row.id, row.personal_data)!.persons[0]).toMatchObject({
+      role: 'uploader',
+      estimatedCountry: 'NL',
+    });
     // Hosting unknown (no trace, no hint from a reporting centre): review. The uploader is
     // at home (estimated, and the upload IP is LeaseWeb NL): the domestic police too.
     expect(row.recipients).toEqual(['review', 'nl-police']);

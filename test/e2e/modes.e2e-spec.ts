@@ -8,6 +8,7 @@
  */
 import { eventually, TestStack, type Messaging } from '../support/stack';
 import { asMessage, canonicalReferral } from '../support/referrals';
+import { sealerFor } from '../support/sealed';
 
 describe.each<Messaging>(['kafka', 'postgres'])(
   'walking skeleton on %s: inbound topic → router → outbox → dispatcher → recipient topic',
@@ -44,12 +45,17 @@ describe.each<Messaging>(['kafka', 'postgres'])(
       expect(delivered!.headers['wissel-dispatch-id']).toBe(dispatch.dispatchId);
       expect(delivered!.key).toBe(dispatch.caseId);
 
-      const { rows } = await stack.db.query(
-        `SELECT r.format, r.raw_payload, d.rule, d.recipients, o.published_at
-         FROM referral r JOIN decision d ON d.referral_id = r.id JOIN outbox o ON o.referral_id = r.id
-        WHERE r.id = $1`,
-        [dispatch.referralId],
-      );
+      // The dispatcher publishes first and commits `published_at` after (at-least-once), so
+      // the record can be on the topic a moment before the row says so.
+      const rows = await eventually(async () => {
+        const result = await stack.db.query(
+          `SELECT r.format, r.raw_payload, d.rule, d.recipients, o.published_at
+           FROM referral r JOIN decision d ON d.referral_id = r.id JOIN outbox o ON o.referral_id = r.id
+          WHERE r.id = $1`,
+          [dispatch.referralId],
+        );
+        return result.rows.every((row) => row.published_at) && result.rows;
+      }, 'the outbox row marked published');
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({
         format: 'canonical',
@@ -57,8 +63,11 @@ describe.each<Messaging>(['kafka', 'postgres'])(
         recipients: ['nl-hotline'],
       });
       expect(rows[0].published_at).toBeInstanceOf(Date);
-      // The raw payload is kept byte for byte as evidence.
-      expect(rows[0].raw_payload).toBe(asMessage(referral));
+      // The raw payload is kept byte for byte as evidence, sealed at rest (W11).
+      expect(rows[0].raw_payload).toMatch(/^wse1\./);
+      expect(
+        sealerFor(stack.env).openRawPayload(dispatch.referralId, rows[0].raw_payload).toString(),
+      ).toBe(asMessage(referral));
     });
 
     it('routes a referral without a hosting hint to review', async () => {

@@ -43,7 +43,12 @@ describe('what-if: replay stored referrals under a candidate rule set', () => {
     const code = await main(['--rules', rulesFile, ...args], {
       out: (line) => out.push(line),
       err: (line) => err.push(line),
-      env: { DATABASE_URL: stack.env.DATABASE_URL },
+      // The data keys too: the persons are sealed at rest and count for investigation (W11).
+      env: {
+        DATABASE_URL: stack.env.DATABASE_URL,
+        DATA_KEYS_SOURCE: stack.env.DATA_KEYS_SOURCE,
+        WISSEL_KEKS: stack.env.WISSEL_KEKS,
+      },
     });
     return { code, out: out.join('\n'), err: err.join('\n') };
   }

@@ -111,6 +111,9 @@ export class TestStack {
         DNS_TRIES: '1',
         MESSAGING: messaging,
         MESSAGE_POLL_MS: '200',
+        // Personal data is sealed at rest (W11) under a key of this file's own.
+        DATA_KEYS_SOURCE: 'env',
+        WISSEL_KEKS: `e2e-1:${randomBytes(32).toString('base64')}`,
       },
       prefix,
       dns,

@@ -14,6 +14,7 @@ import {
   consumersCheck,
   databaseCheck,
   HealthModule,
+  HttpHardeningModule,
   LoggingModule,
   publisherCheck,
   routingConfigCheck,
@@ -26,6 +27,8 @@ import { DispatcherCoreModule } from './dispatcher-core.module';
   imports: [
     ConfigModule,
     LoggingModule.forApp('dispatcher'),
+    // Slow-client timeouts, header size limit and security headers (W10).
+    HttpHardeningModule,
     DispatcherCoreModule,
     HealthModule.forApp({
       inject: [

@@ -3,8 +3,15 @@ import { APP_FILTER } from '@nestjs/core';
 import { MessagingModule } from '@wissel/messaging';
 import { MetricsModule } from '@wissel/observability';
 import { PersistenceModule } from '@wissel/persistence';
-import { LifecycleModule, PartnersModule, PipelineModule } from '@wissel/pipeline';
+import {
+  AuditModule,
+  CustodyModule,
+  LifecycleModule,
+  PartnersModule,
+  PipelineModule,
+} from '@wissel/pipeline';
 import { PartnersAdminController } from './admin/partners-admin.controller';
+import { AuditChainerJob } from './audit-chainer.job';
 import { GatewayDashboardModule } from './dashboard/dashboard.module';
 import { ProblemFilter } from './http/problem.filter';
 import { RequestBodyReader } from './http/request-body.reader';
@@ -16,8 +23,9 @@ import { OpenApiController } from './openapi/openapi.controller';
 import { DecisionsController } from './operations/decisions.controller';
 import { HoldsController } from './operations/holds.controller';
 import { OriginDisclosuresController } from './operations/origin-disclosures.controller';
+import { CustodyController } from './operations/custody.controller';
 import { PartnerOriginDisclosuresController } from './operations/partner-origin-disclosures.controller';
-import { OperatorGuard } from './operator/operator.guard';
+import { OperatorAuthModule } from './operator/operator-auth.module';
 import { PartnerRateLimiter } from './partner-api/partner-rate-limiter';
 import { ReferralsController } from './partner-api/referrals.controller';
 import { SignedPartnerGuard } from './partner-api/signed-partner.guard';
@@ -41,6 +49,11 @@ import { SignedPartnerGuard } from './partner-api/signed-partner.guard';
     LifecycleModule,
     // The operator dashboard page, its snapshot, inspect and replay (W7).
     GatewayDashboardModule,
+    // Operator authentication and roles, the audit log's sealer and reveal (W11).
+    OperatorAuthModule,
+    AuditModule,
+    // The signed chain-of-custody export of a referral (W11).
+    CustodyModule,
   ],
   controllers: [
     ReferralsController,
@@ -49,6 +62,7 @@ import { SignedPartnerGuard } from './partner-api/signed-partner.guard';
     HoldsController,
     OriginDisclosuresController,
     DecisionsController,
+    CustodyController,
     AcksController,
     HosterMonitorController,
     OpenApiController,
@@ -58,10 +72,10 @@ import { SignedPartnerGuard } from './partner-api/signed-partner.guard';
     RequestBodyReader,
     PartnerRateLimiter,
     SignedPartnerGuard,
-    OperatorGuard,
     NoncePurgeJob,
+    AuditChainerJob,
   ],
   // The embedded app's recipient feeds authenticate with these too.
-  exports: [OperatorGuard, SignedPartnerGuard],
+  exports: [OperatorAuthModule, SignedPartnerGuard],
 })
 export class GatewayCoreModule {}

@@ -11,6 +11,7 @@ import {
 import {
   databaseCheck,
   HealthModule,
+  HttpHardeningModule,
   LoggingModule,
   publisherCheck,
   topicsCheck,
@@ -26,6 +27,8 @@ import { GatewayCoreModule } from './gateway-core.module';
   imports: [
     ConfigModule,
     LoggingModule.forApp('gateway'),
+    // Slow-client timeouts, header size limit and security headers (W10).
+    HttpHardeningModule,
     GatewayCoreModule,
     HealthModule.forApp({
       inject: [

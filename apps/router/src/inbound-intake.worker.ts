@@ -20,9 +20,16 @@ import {
   ImportKnownHashesUseCase,
   IntakeReferralsUseCase,
 } from '@wissel/pipeline';
+import { PartnerLanes } from './partner-lanes';
 
 /**
- * Binds the inbound topics (one per format) to the intake use case. It only builds the
+ * Partitions whose batches the router handles at once: while one batch waits for its
+ * database commit, the next is parsed and traced (W9). Order within a partition holds.
+ */
+const INTAKE_CONCURRENCY = 3;
+
+/**
+ * Binds the inbound topics (one per format, and each Kafka partner's own) to the intake use case. It only builds the
  * call: which format a batch is in follows from its topic; the use case does the rest.
  * ConsumerRunner keeps the start going while the broker or the geo data is not there.
  */
@@ -40,10 +47,13 @@ export class InboundIntakeWorker implements OnApplicationBootstrap, OnModuleDest
     private readonly knownHashes: ImportKnownHashesUseCase,
     private readonly holds: HandlePoliceHoldMessagesUseCase,
     private readonly geo: GeoServices,
+    private readonly partnerLanes: PartnerLanes,
   ) {}
 
   onApplicationBootstrap(): void {
-    const consumer = this.consumers(this.config.ROUTER_GROUP_ID);
+    const consumer = this.consumers(this.config.ROUTER_GROUP_ID, {
+      concurrency: INTAKE_CONCURRENCY,
+    });
     this.registry.register('inbound_intake', consumer);
     this.runner = new ConsumerRunner(consumer, 'intake', this.logger);
     const handlers = this.handlers();
@@ -68,6 +78,14 @@ export class InboundIntakeWorker implements OnApplicationBootstrap, OnModuleDest
         ({ topic, format }) =>
           [topic, (m: InboundMessage[]) => this.intake.execute(format, m)] as const,
       ),
+      // Each Kafka partner's own topics (W10): the lane decides the parser, the partner the
+      // source systems its referrals may carry. Its urgent topics go to the urgent worker.
+      ...this.partnerLanes
+        .urgent(false)
+        .map(
+          ({ topic, format, owner }) =>
+            [topic, (m: InboundMessage[]) => this.intake.execute(format, m, owner)] as const,
+        ),
       [this.topics.knownHashesIn, (m: InboundMessage[]) => this.knownHashes.execute(m)] as const,
       [this.topics.holdsIn, (m: InboundMessage[]) => this.holds.execute(m)] as const,
     ]);

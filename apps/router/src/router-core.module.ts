@@ -2,9 +2,11 @@ import { Module } from '@nestjs/common';
 import { MessagingModule } from '@wissel/messaging';
 import { ConsumerLagModule, MetricsModule } from '@wissel/observability';
 import { PersistenceModule } from '@wissel/persistence';
-import { PipelineModule } from '@wissel/pipeline';
+import { PipelineModule, RetentionModule } from '@wissel/pipeline';
 import { HoldExpiryJob } from './hold-expiry.job';
 import { InboundIntakeWorker } from './inbound-intake.worker';
+import { PartnerLanes } from './partner-lanes';
+import { RetentionPurgeJob } from './retention-purge.job';
 import { UrgentIntakeWorker } from './urgent-intake.worker';
 
 /**
@@ -20,7 +22,15 @@ import { UrgentIntakeWorker } from './urgent-intake.worker';
     PersistenceModule,
     MessagingModule,
     PipelineModule,
+    // The retention purge (W11), on PURGE_INTERVAL_MS.
+    RetentionModule,
   ],
-  providers: [InboundIntakeWorker, UrgentIntakeWorker, HoldExpiryJob],
+  providers: [
+    PartnerLanes,
+    InboundIntakeWorker,
+    UrgentIntakeWorker,
+    HoldExpiryJob,
+    RetentionPurgeJob,
+  ],
 })
 export class RouterCoreModule {}

@@ -7,6 +7,7 @@ import {
   consumersCheck,
   databaseCheck,
   HealthModule,
+  HttpHardeningModule,
   LoggingModule,
   routingConfigCheck,
 } from '@wissel/observability';
@@ -22,6 +23,8 @@ import { RouterCoreModule } from './router-core.module';
   imports: [
     ConfigModule,
     LoggingModule.forApp('router'),
+    // Slow-client timeouts, header size limit and security headers (W10).
+    HttpHardeningModule,
     RouterCoreModule,
     HealthModule.forApp({
       inject: [

@@ -7,7 +7,7 @@ import { OperatorGuard } from '../../gateway/src/operator/operator.guard';
 import { SignedPartnerGuard } from '../../gateway/src/partner-api/signed-partner.guard';
 
 /**
- * Who may read a recipient's feed: an operator (bearer token), or the recipient itself as a
+ * Who may read a recipient's feed: an operator (bearer token, operator role), or the recipient itself as a
  * partner signing its request (RFC 9421, like every partner request) — a partner acts for
  * the recipients whose id or hopIds is its partner id, as for acks. Another recipient's
  * feed answers 404, as an unknown one would: a partner learns nothing of the others.
@@ -24,7 +24,11 @@ export class FeedAccessGuard implements CanActivate {
     const request = context
       .switchToHttp()
       .getRequest<GatewayRequest & { params?: Record<string, string> }>();
-    if (request.headers.authorization !== undefined) return this.operator.canActivate(context);
+    if (request.headers.authorization !== undefined) {
+      // Dispatches carry reported URLs: the operator role, as for revealing them.
+      await this.operator.authorize(request, context.switchToHttp().getResponse(), 'operator');
+      return true;
+    }
     await this.signed.canActivate(context);
     const recipient = request.params?.recipient ?? '';
     if (!recipientsActedFor(this.rules, request.partner!.partnerId).has(recipient)) {

@@ -11,7 +11,7 @@ import { GATEWAY_APP_OPTIONS } from '../../gateway/src/gateway-app-options';
 import { startDemoFeed } from './demo-feed';
 import { DEMO_PARTNER, ensureDemoPartner } from './demo-partner';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database';
-import { ensureOperatorToken } from './operator-token';
+import { ensureLocalAdminToken, type LocalAdminToken } from './operator-token';
 import { WisselModule } from './wissel.module';
 
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
@@ -47,11 +47,11 @@ async function main(): Promise<void> {
 
   try {
     db = await startEmbeddedDatabase(dataDir, config.EMBEDDED_DB_PORT, say);
-    const operator = ensureOperatorToken(dataDir);
+    const operator = ensureLocalAdminToken(dataDir);
     Object.assign(process.env, {
       DATABASE_URL: db.url,
       MESSAGING: 'postgres',
-      OPERATOR_TOKEN_SHA256: [config.OPERATOR_TOKEN_SHA256, operator.sha256]
+      OPERATOR_TOKEN_SHA256: [config.OPERATOR_TOKEN_SHA256, operator.entry]
         .filter((d) => d !== '')
         .join(','),
       // The terminal shows the banner and warnings; LOG_LEVEL=info for every line.
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     const partner = await ensureDemoPartner(app, dataDir);
     const base = `http://${host}:${port}`;
     if (demo) stopDemo = startDemoFeed(base, partner);
-    printBanner(base, dataDir, operator.token, partner.keyId, partner.keyFile, demo);
+    printBanner(base, dataDir, operator, partner.keyId, partner.keyFile, demo);
   } catch (error) {
     say(`could not start: ${error instanceof Error ? error.message : String(error)}`);
     await shutdown(1);
@@ -109,16 +109,22 @@ function assertTraversable(dataDir: string): void {
 function printBanner(
   base: string,
   dataDir: string,
-  token: string,
+  operator: LocalAdminToken,
   keyId: string,
   keyFile: string,
   demo: boolean,
 ): void {
   const rel = (p: string) =>
     p.startsWith(`${process.cwd()}/`) ? p.slice(process.cwd().length + 1) : p;
+  // Printed on the first start only: later starts know the token's SHA-256, not the token.
+  const adminToken = operator.generated
+    ? `admin token: ${operator.generated}  (printed once; also in ${rel(operator.tokenFile)}, mode 0600: keep it, then delete the file)`
+    : `admin token: printed at the first start (and left in ${rel(operator.tokenFile)} unless deleted)`;
+  const token = operator.generated ?? '<admin token>';
   process.stdout.write(`
   Wissel is running (embedded mode, one process; data in ${rel(dataDir)}).
-    dashboard   ${base}/dashboard   (operator token: ${token})
+    dashboard   ${base}/dashboard
+    ${adminToken}
     health      ${base}/health/ready
     feeds       ${base}/v1/feeds/<recipient>?cursor=0   (Authorization: Bearer <operator token>)
   ${demo ? 'The demo feed submits a synthetic referral every 2 s.' : 'Add --demo (npm start -- --demo) for a stream of synthetic referrals.'}

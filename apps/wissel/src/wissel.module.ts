@@ -7,6 +7,7 @@ import {
   consumersCheck,
   databaseCheck,
   HealthModule,
+  HttpHardeningModule,
   LoggingModule,
   publisherCheck,
   routingConfigCheck,
@@ -29,6 +30,8 @@ import { FeedsController } from './feeds.controller';
   imports: [
     ConfigModule,
     LoggingModule.forApp('wissel'),
+    // Slow-client timeouts, header size limit and security headers (W10).
+    HttpHardeningModule,
     GatewayCoreModule,
     RouterCoreModule,
     DispatcherCoreModule,

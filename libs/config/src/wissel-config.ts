@@ -10,7 +10,7 @@ import {
   ValidateBy,
   validateSync,
 } from 'class-validator';
-import { ConfigurationError } from '@wissel/domain';
+import { ConfigurationError, parseOperatorTokens, parseRoleMap } from '@wissel/domain';
 
 const IPV4 = String.raw`\d{1,3}(?:\.\d{1,3}){3}`;
 const IPV6 = String.raw`[0-9A-Fa-f]*:[0-9A-Fa-f:.]*`;
@@ -94,6 +94,51 @@ export class WisselConfig {
   @Max(10)
   KAFKA_REPLICATION_FACTOR = 1;
 
+  // Kafka security (W10): SASL user per app, TLS; see docs/kafka-security.md.
+
+  /** SASL mechanism for the Kafka connection; empty: no SASL (a local broker). */
+  @IsIn(['', 'plain', 'scram-sha-256', 'scram-sha-512'])
+  KAFKA_SASL_MECHANISM = '';
+
+  /** This app's Kafka user (one per app: wissel-router, wissel-dispatcher, wissel-gateway). */
+  @ValidateBy({
+    name: 'saslUsernameGiven',
+    validator: {
+      validate: (value, args) =>
+        (args?.object as WisselConfig).KAFKA_SASL_MECHANISM === '' || String(value) !== '',
+      defaultMessage: () => 'KAFKA_SASL_USERNAME is required when KAFKA_SASL_MECHANISM is set',
+    },
+  })
+  @IsString()
+  KAFKA_SASL_USERNAME = '';
+
+  /** The Kafka user's password; prefer KAFKA_SASL_PASSWORD_FILE. Never logged. */
+  @IsString()
+  KAFKA_SASL_PASSWORD = '';
+
+  /** A file holding the Kafka user's password (e.g. a mounted secret); trailing newline ignored. */
+  @ValidateBy({
+    name: 'oneSaslPassword',
+    validator: {
+      validate: (value, args) => {
+        const c = args?.object as WisselConfig;
+        return c.KAFKA_SASL_MECHANISM === '' || (c.KAFKA_SASL_PASSWORD === '') !== (value === '');
+      },
+      defaultMessage: () =>
+        'with KAFKA_SASL_MECHANISM set, give exactly one of KAFKA_SASL_PASSWORD and KAFKA_SASL_PASSWORD_FILE',
+    },
+  })
+  @IsString()
+  KAFKA_SASL_PASSWORD_FILE = '';
+
+  /** `1`: connect to Kafka over TLS (SASL_SSL in production). */
+  @IsIn(['0', '1'])
+  KAFKA_SSL = '0';
+
+  /** PEM file of the CA(s) that signed the brokers' certificates; empty: the system's CAs. */
+  @IsString()
+  KAFKA_SSL_CA_FILE = '';
+
   /** Consumer group of the router instances. */
   @IsString()
   @MinLength(1)
@@ -103,6 +148,13 @@ export class WisselConfig {
   @IsString()
   @MinLength(1)
   ROUTING_CONFIG = 'config/routing.yaml';
+
+  /**
+   * The Kafka partners file (YAML, docs/kafka-security.md): partners that produce straight
+   * to Kafka, each on topics of its own that the router reads and checks. Empty: none.
+   */
+  @IsString()
+  KAFKA_PARTNERS_FILE = '';
 
   /** Largest inbound message accepted, in bytes. */
   @Transform(toInt)
@@ -294,6 +346,84 @@ export class WisselConfig {
   @MinLength(1)
   SIGNING_DEV_KEY_DIR = '.cache/keys';
 
+  /**
+   * Where the key-encryption keys (KEKs) that seal personal data and raw payloads at rest
+   * come from (docs/data-protection.md): `env` (WISSEL_KEKS), `file` (DATA_KEYS_FILE), or
+   * `dev`: a development key generated once into SIGNING_DEV_KEY_DIR, with a warning.
+   */
+  @IsIn(['dev', 'env', 'file'])
+  DATA_KEYS_SOURCE = 'dev';
+
+  /** With DATA_KEYS_SOURCE=env: `id:base64key,id:base64key` (32-byte keys; a secret). */
+  @IsString()
+  WISSEL_KEKS = '';
+
+  /** With DATA_KEYS_SOURCE=file: a JSON key file `[{ "id": "...", "key": "<base64>" }]` (mode 0600). */
+  @IsString()
+  DATA_KEYS_FILE = '';
+
+  /** The KEK that seals new values (the others only open); empty: the first key listed. */
+  @Matches(/^([A-Za-z0-9_-]{1,64})?$/, {
+    message: 'DATA_KEY_ID may hold 1-64 letters, digits, "_" and "-"',
+  })
+  DATA_KEY_ID = '';
+
+  /** Days the sealed personal data of a referral is kept (then anonymised); 0: for ever. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  RETENTION_PERSONAL_DATA_DAYS = 365;
+
+  /** Days the raw inbound payload of a referral (evidence) is kept; 0: for ever. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  RETENTION_RAW_PAYLOAD_DAYS = 90;
+
+  /** Days the referral inside a delivered outbox row is kept (ids and decision stay); 0: for ever. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  RETENTION_DISPATCH_PAYLOAD_DAYS = 365;
+
+  /** Embedded mode: days a consumed message stays in message_log; 0: for ever. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  RETENTION_MESSAGE_LOG_DAYS = 14;
+
+  /** Embedded mode: days a rejected input stays on the dead-letter topic; 0: for ever. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  RETENTION_DEAD_LETTER_DAYS = 30;
+
+  /** Days a partner submission (signature evidence, status) is kept; 0: for ever. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  RETENTION_SUBMISSION_DAYS = 0;
+
+  /** How often the router runs the retention purge, in ms; 0: never (run `npm run purge`). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(604_800_000)
+  PURGE_INTERVAL_MS = 3_600_000;
+
+  /** Rows purged per statement: a purge holds no lock for long. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  PURGE_BATCH_SIZE = 1000;
+
   /** How much of the Kafka client's own logging to pass on. */
   @IsIn(['error', 'warn', 'info', 'nothing'])
   KAFKA_LOG_LEVEL = 'warn';
@@ -395,11 +525,69 @@ export class WisselConfig {
   @Max(100_000)
   PARTNER_RATE_BURST = 20;
 
-  /** SHA-256 hex digests of valid operator bearer tokens, comma-separated; empty: admin API closed. */
-  @Matches(/^([0-9a-f]{64}(,[0-9a-f]{64})*)?$/, {
-    message: 'OPERATOR_TOKEN_SHA256 must be lower-case SHA-256 hex digests, comma-separated',
+  /**
+   * Static operator bearer tokens, by SHA-256 only: comma-separated `digest[:role[:label]]`
+   * (role viewer, operator or admin; a bare digest is an admin). Empty, and no OIDC_ISSUER:
+   * the admin API is closed.
+   */
+  @ValidateBy({
+    name: 'operatorTokens',
+    validator: {
+      validate: (value) => !('error' in parseOperatorTokens(String(value))),
+      defaultMessage: (args) =>
+        `OPERATOR_TOKEN_SHA256 must be comma-separated digest[:role[:label]] (lower-case SHA-256 hex; role viewer|operator|admin): ${(parseOperatorTokens(String(args?.value)) as { error?: string }).error ?? ''}`,
+    },
   })
   OPERATOR_TOKEN_SHA256 = '';
+
+  /** OIDC issuer whose bearer JWTs operators may use (exact `iss`); empty: OIDC off. */
+  @Matches(/^(https?:\/\/[^\s]+)?$/, { message: 'OIDC_ISSUER must be an http(s) URL or empty' })
+  OIDC_ISSUER = '';
+
+  /** The audience (`aud`) an operator's token must name: Wissel's client id at the issuer. */
+  @ValidateBy({
+    name: 'oidcAudienceGiven',
+    validator: {
+      validate: (value, args) =>
+        (args?.object as WisselConfig).OIDC_ISSUER === '' || String(value) !== '',
+      defaultMessage: () => 'OIDC_AUDIENCE is required when OIDC_ISSUER is set',
+    },
+  })
+  @IsString()
+  OIDC_AUDIENCE = '';
+
+  /** The issuer's JWKS URL; empty: jwks_uri from <issuer>/.well-known/openid-configuration. */
+  @Matches(/^(https?:\/\/[^\s]+)?$/, { message: 'OIDC_JWKS_URI must be an http(s) URL or empty' })
+  OIDC_JWKS_URI = '';
+
+  /** The claim holding the operator's roles or groups (a dotted path, e.g. realm_access.roles). */
+  @Matches(/^[A-Za-z0-9_:/.-]+$/, { message: 'OIDC_ROLES_CLAIM must be a claim name' })
+  OIDC_ROLES_CLAIM = 'roles';
+
+  /** Claim value to role, comma-separated `value=role`; empty: the values viewer/operator/admin. */
+  @ValidateBy({
+    name: 'oidcRoleMap',
+    validator: {
+      validate: (value) => !('error' in parseRoleMap(String(value))),
+      defaultMessage: () =>
+        'OIDC_ROLE_MAP must be comma-separated claimValue=role (role viewer|operator|admin)',
+    },
+  })
+  OIDC_ROLE_MAP = '';
+
+  /** Clock skew allowed on exp and nbf of an operator's token, in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  OIDC_CLOCK_TOLERANCE_S = 30;
+
+  /** How often the gateway seals committed audit events into the hash chain, in ms. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  AUDIT_SEAL_INTERVAL_MS = 1000;
 
   /**
    * The gateway's public origin as partners address it (e.g. https://wissel.example), used to
@@ -409,6 +597,45 @@ export class WisselConfig {
     message: 'PUBLIC_BASE_URL must be http(s)://host[:port] without a path',
   })
   PUBLIC_BASE_URL = '';
+
+  /**
+   * HTTP (every app): how long a client may take to send the request headers, in ms; then
+   * 408 and the connection is closed (slowloris). Not above HTTP_REQUEST_TIMEOUT_MS.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  @ValidateBy({
+    name: 'notAboveRequestTimeout',
+    validator: {
+      validate: (value, args) =>
+        Number(value) <= Number((args?.object as WisselConfig).HTTP_REQUEST_TIMEOUT_MS),
+      defaultMessage: () => 'HTTP_HEADERS_TIMEOUT_MS must not be above HTTP_REQUEST_TIMEOUT_MS',
+    },
+  })
+  HTTP_HEADERS_TIMEOUT_MS = 20_000;
+
+  /** HTTP: how long a client may take to send a whole request (headers and body), in ms. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  HTTP_REQUEST_TIMEOUT_MS = 60_000;
+
+  /** HTTP: how long an idle keep-alive connection stays open after a response, in ms. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
+  /** HTTP: the largest request line plus headers a client may send, in bytes (431 above). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024)
+  HTTP_MAX_HEADER_BYTES = 16 * 1024;
 }
 
 /** Reads and validates the configuration; throws one error that names every bad setting. */

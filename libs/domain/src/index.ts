@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './referral/canonical-referral';
 export * from './referral/country';
+export * from './referral/source-system-owner';
 export * from './routing/decision';
 export * from './routing/loop';
 export * from './routing/routing-facts';
@@ -31,3 +32,9 @@ export * from './hoster-monitor/percentile';
 export * from './hoster-monitor/hoster-stats';
 export * from './hoster-monitor/csv';
 export * from './hoster-monitor/hoster-monitor-csv';
+export * from './audit/audit-chain';
+export * from './audit/mask-url';
+export * from './operators/operator-role';
+export * from './referral/personal-data';
+export * from './retention/retention-policy';
+export * from './retention/retention-stats';

@@ -11,6 +11,8 @@ export interface InboundMessage {
   key: Buffer | null;
   value: Buffer | null;
   headers: Record<string, string>;
+  /** The record's timestamp (ISO 8601), where the transport has one (Kafka). */
+  timestamp?: string;
 }
 
 /**
@@ -46,5 +48,17 @@ export interface MessagePublisher {
 export const MESSAGE_CONSUMER_FACTORY = Symbol('MESSAGE_CONSUMER_FACTORY');
 export const MESSAGE_PUBLISHER = Symbol('MESSAGE_PUBLISHER');
 
+/** How a consumer takes its work in; what an adapter cannot honour it ignores. */
+export interface ConsumerOptions {
+  /**
+   * Partitions whose batches are handled at once (Kafka). Each partition's batches stay in
+   * order; several at once let one batch's database commit overlap the next one's parsing.
+   */
+  concurrency?: number;
+}
+
 /** Makes a consumer for one consumer group; the router owns one per group it joins. */
-export type MessageConsumerFactory = (groupId: string) => MessageConsumer;
+export type MessageConsumerFactory = (
+  groupId: string,
+  options?: ConsumerOptions,
+) => MessageConsumer;

@@ -17,6 +17,7 @@ import {
 import { ConsumerRegistry } from './consumer-registry';
 import { Topics } from './topics';
 import { createKafkaClient, type KafkaLogLevel } from './kafka/kafka-client';
+import { kafkaSecurity } from './kafka/kafka-security';
 import { KafkaConsumer } from './kafka/kafka-consumer';
 import { KafkaPublisher } from './kafka/kafka-publisher';
 import { TopicCatalog } from './kafka/topic-catalog';
@@ -58,6 +59,8 @@ const kafkaMode = (c: WisselConfig) => c.MESSAGING === 'kafka';
           config.KAFKA_CLIENT_ID,
           new Logger('kafka'),
           config.KAFKA_LOG_LEVEL as KafkaLogLevel,
+          // The embedded mode never connects: no secret files to read there.
+          kafkaMode(config) ? kafkaSecurity(config) : {},
         ),
     },
     {
@@ -82,10 +85,10 @@ const kafkaMode = (c: WisselConfig) => c.MESSAGING === 'kafka';
       inject: [WisselConfig, KAFKA],
       useFactory:
         (c: WisselConfig, kafka: Kafka): MessageConsumerFactory =>
-        (groupId) => {
+        (groupId, options) => {
           const logger = new Logger(`consumer:${groupId}`);
           return kafkaMode(c)
-            ? new KafkaConsumer(kafka, { groupId }, logger)
+            ? new KafkaConsumer(kafka, { groupId, concurrency: options?.concurrency }, logger)
             : new PostgresConsumer(
                 { groupId, databaseUrl: c.DATABASE_URL, pollMs: c.MESSAGE_POLL_MS },
                 logger,

@@ -1,3 +1,21 @@
+/** Inbound lanes: the shared topics (the gateway's) and each Kafka partner's own (W10). */
+export const INBOUND_LANES = ['canonical', 'cybertip', 'xarf', 'urgent'] as const;
+export type InboundLane = (typeof INBOUND_LANES)[number];
+
+/**
+ * A Kafka partner id as it goes into its topic names: no "." or "_" (Kafka treats them as
+ * colliding in metric names, and a "." would make `referrals.in.<lane>.<id>.v1` ambiguous).
+ */
+export const PARTNER_TOPIC_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** The parser a lane's messages go to: the urgent lane carries canonical referrals. */
+export const LANE_FORMAT: Record<InboundLane, 'canonical' | 'cybertip' | 'xarf'> = {
+  canonical: 'canonical',
+  cybertip: 'cybertip',
+  xarf: 'xarf',
+  urgent: 'canonical',
+};
+
 /**
  * Every topic name in one place (documented in docs/topics.md). The prefix lets several
  * environments or test runs share one cluster.
@@ -40,6 +58,33 @@ export class Topics {
       { topic: this.xarfIn, format: 'xarf' },
     ];
   }
+  /** The shared topic of a lane (written by the gateway). */
+  lane(lane: InboundLane): string {
+    return {
+      canonical: this.canonicalIn,
+      cybertip: this.cybertipIn,
+      xarf: this.xarfIn,
+      urgent: this.urgentIn,
+    }[lane];
+  }
+  /**
+   * A Kafka partner's own topic on a lane (W10): only that partner may write it, so the
+   * router knows who sent what it reads there and checks the referral's source system.
+   */
+  partnerIn(lane: InboundLane, partnerId: string): string {
+    if (!PARTNER_TOPIC_ID.test(partnerId)) {
+      throw new Error(`partner id "${partnerId}" is not usable in a topic name`);
+    }
+    return `${this.prefix}referrals.in.${lane}.${partnerId}.v1`;
+  }
+  /** Every partner's own inbound topics, each with its lane. */
+  partnerInbound(
+    partners: ReadonlyArray<{ id: string; inbound: readonly InboundLane[] }>,
+  ): Array<{ topic: string; lane: InboundLane; partnerId: string }> {
+    return partners.flatMap((p) =>
+      p.inbound.map((lane) => ({ topic: this.partnerIn(lane, p.id), lane, partnerId: p.id })),
+    );
+  }
   get deadLetter(): string {
     return `${this.prefix}referrals.dlq.v1`;
   }
@@ -47,8 +92,11 @@ export class Topics {
     return `${this.prefix}referrals.out.${recipientId}.v1`;
   }
 
-  /** Every topic Wissel uses, given the recipient ids of the routing rules. */
-  all(recipientIds: Iterable<string>): string[] {
+  /** Every topic Wissel uses, given the recipient ids of the routing rules and the Kafka partners. */
+  all(
+    recipientIds: Iterable<string>,
+    partners: ReadonlyArray<{ id: string; inbound: readonly InboundLane[] }> = [],
+  ): string[] {
     return [
       ...this.inbound.map((i) => i.topic),
       this.urgentIn,
@@ -57,6 +105,7 @@ export class Topics {
       this.statusIn,
       this.deadLetter,
       ...[...recipientIds].map((id) => this.outbound(id)),
+      ...this.partnerInbound(partners).map((p) => p.topic),
     ];
   }
 }

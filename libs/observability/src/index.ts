@@ -5,6 +5,8 @@ export * from './health/readiness-check';
 export * from './health/indicators';
 export * from './health/routing-config.check';
 export * from './start-app';
+export * from './http/http-hardening.module';
+export * from './http/http-server-limits';
 export * from './metrics/metrics.module';
 export * from './metrics/metric-catalogue';
 export * from './metrics/label-values';

@@ -10,6 +10,9 @@ import { Delivery1764288000000 } from './migrations/1764288000000-delivery';
 import { Lifecycle1764374400000 } from './migrations/1764374400000-lifecycle';
 import { Dashboard1764460800000 } from './migrations/1764460800000-dashboard';
 import { MessageLog1764547200000 } from './migrations/1764547200000-message-log';
+import { DataProtection1764633600000 } from './migrations/1764633600000-data-protection';
+import { AuditLog1764720000000 } from './migrations/1764720000000-audit-log';
+import { ChainOfCustody1764806400000 } from './migrations/1764806400000-chain-of-custody';
 
 export const entities = [ReferralEntity, DecisionEntity, OutboxMessageEntity];
 export const migrations = [
@@ -21,6 +24,9 @@ export const migrations = [
   Lifecycle1764374400000,
   Dashboard1764460800000,
   MessageLog1764547200000,
+  DataProtection1764633600000,
+  AuditLog1764720000000,
+  ChainOfCustody1764806400000,
 ];
 
 /**

@@ -17,3 +17,6 @@ export * from './repositories/origin-disclosure.repository';
 export * from './partners';
 export * from './repositories/decided-referrals.reader';
 export * from './lifecycle';
+export * from './audit';
+export * from './custody';
+export * from './data-protection';

@@ -11,6 +11,8 @@ import { KnownHashRepository } from './repositories/known-hash.repository';
 import { DecisionRecordRepository } from './repositories/decision-record.repository';
 import { PoliceHoldRepository } from './repositories/police-hold.repository';
 import { OriginDisclosureRepository } from './repositories/origin-disclosure.repository';
+import { AuditChainRepository, AuditTrail, ReferralRevealRepository } from './audit';
+import { RetentionRepository, SealedReferralRepository } from './data-protection';
 
 /**
  * The database, for apps. Migrations are not run here: they are their own step
@@ -40,6 +42,11 @@ import { OriginDisclosureRepository } from './repositories/origin-disclosure.rep
     DecisionRecordRepository,
     PoliceHoldRepository,
     OriginDisclosureRepository,
+    AuditTrail,
+    AuditChainRepository,
+    ReferralRevealRepository,
+    SealedReferralRepository,
+    RetentionRepository,
   ],
   exports: [
     ReferralIntakeRepository,
@@ -51,6 +58,11 @@ import { OriginDisclosureRepository } from './repositories/origin-disclosure.rep
     DecisionRecordRepository,
     PoliceHoldRepository,
     OriginDisclosureRepository,
+    AuditTrail,
+    AuditChainRepository,
+    ReferralRevealRepository,
+    SealedReferralRepository,
+    RetentionRepository,
   ],
 })
 export class PersistenceModule {}

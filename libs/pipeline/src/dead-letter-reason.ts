@@ -1,3 +1,4 @@
+import { type SourceSystemRejection } from '@wissel/domain';
 import { type Rejection } from '@wissel/formats';
 
 /**
@@ -5,4 +6,4 @@ import { type Rejection } from '@wissel/formats';
  * pipeline's own reasons. Codes are stable and documented in docs/dead-letters.md.
  */
 export type DeadLetterReason =
-  Rejection | { code: 'storage_rejected'; field?: string; detail: string };
+  Rejection | SourceSystemRejection | { code: 'storage_rejected'; field?: string; detail: string };

@@ -30,3 +30,7 @@ export * from './partners';
 export * from './what-if/what-if.usecase';
 export * from './lifecycle';
 export * from './dashboard';
+export * from './audit';
+export * from './data-protection';
+export * from './retention';
+export * from './custody';

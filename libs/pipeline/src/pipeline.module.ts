@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DataProtectionModule } from './data-protection/data-protection.module';
 import { DeadLetterWriter } from './intake/dead-letter-writer';
 import { IntakeReferralsUseCase } from './intake/intake-referrals.usecase';
 import { ImportKnownHashesUseCase } from './intake/import-known-hashes.usecase';
@@ -15,7 +16,8 @@ import {
  * today, Postgres tables in the embedded mode) and the workers that call these.
  */
 @Module({
-  imports: [GeoModule],
+  // Sealing personal data at rest (W11): global, so every app that has the pipeline has it.
+  imports: [GeoModule, DataProtectionModule],
   providers: [
     IntakeReferralsUseCase,
     DeadLetterWriter,

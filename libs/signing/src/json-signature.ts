@@ -21,9 +21,17 @@ export function signJson(
   privateKey: Ed25519PrivateKeyInput,
   keyId: string,
 ): JsonSignature {
-  const data = Buffer.from(canonicalJson(value), 'utf8');
-  const signature = sign(null, data, ed25519PrivateKey(privateKey)).toString('base64url');
-  return { keyId, alg: 'ed25519', signature };
+  return signCanonicalText(canonicalJson(value), privateKey, keyId);
+}
+
+/** Signs text that already is a value's canonical JSON (so a sender canonicalises once). */
+export function signCanonicalText(
+  text: string,
+  privateKey: Ed25519PrivateKeyInput,
+  keyId: string,
+): JsonSignature {
+  const signature = sign(null, Buffer.from(text, 'utf8'), ed25519PrivateKey(privateKey));
+  return { keyId, alg: 'ed25519', signature: signature.toString('base64url') };
 }
 
 /** True when `signature` (base64url or base64) is Ed25519 over the value's canonical JSON. */

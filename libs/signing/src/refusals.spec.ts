@@ -100,7 +100,16 @@ describe('verifyRequest accepts', () => {
       expires: undefined,
       nonce: 'n-1',
       tag: undefined,
+      // The exact bytes verified, kept as chain-of-custody evidence.
+      signatureBase: expect.any(String),
     });
+    expect(verified.signatureBase.split('\n')).toEqual([
+      '"@method": POST',
+      '"@target-uri": https://wissel.example/v1/referrals',
+      expect.stringMatching(/^"content-digest": sha-256=:[A-Za-z0-9+/]+=:$/),
+      '"content-type": application/json',
+      `"@signature-params": ("@method" "@target-uri" "content-digest" "content-type");created=${NOW};keyid="partner-1";alg="ed25519";nonce="n-1"`,
+    ]);
   });
 
   it('an HMAC-SHA256 signature', async () => {

@@ -55,6 +55,8 @@ export interface VerifiedSignature {
   /** Present whenever required (the default): claim it before accepting the request. */
   nonce?: string;
   tag?: string;
+  /** The exact signature base (RFC 9421 §2.5) that verified: kept as evidence. */
+  signatureBase: string;
 }
 
 /**
@@ -115,6 +117,7 @@ export async function verifyRequest(
     expires: params.expires,
     nonce: params.nonce,
     tag: params.tag,
+    signatureBase: base,
   };
 }
 

@@ -1,6 +1,6 @@
 import { canonicalJson } from './canonical-json';
 import { type Ed25519PrivateKeyInput } from './ed25519-keys';
-import { type JsonSignature, signJson } from './json-signature';
+import { type JsonSignature, signCanonicalText } from './json-signature';
 
 /**
  * Where Wissel puts its signature (a `JsonSignature`) on every outbound message, Kafka
@@ -38,8 +38,7 @@ export function signJsonMessage(
   privateKey: Ed25519PrivateKeyInput,
   keyId: string,
 ): SignedJsonMessage {
-  return {
-    text: canonicalJson(value),
-    headers: wisselSignatureHeaders(signJson(value, privateKey, keyId)),
-  };
+  // Canonicalised once: the text sent is the text signed (and half the work per dispatch).
+  const text = canonicalJson(value);
+  return { text, headers: wisselSignatureHeaders(signCanonicalText(text, privateKey, keyId)) };
 }

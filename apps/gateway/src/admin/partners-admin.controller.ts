@@ -1,12 +1,5 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   AddPartnerKeyUseCase,
   ListPartnersUseCase,
@@ -18,7 +11,8 @@ import {
 import { ApiProblems } from '../http/api-problems.decorator';
 import { type GatewayRequest } from '../http/gateway-request';
 import { RequestBodyReader } from '../http/request-body.reader';
-import { OperatorGuard } from '../operator/operator.guard';
+import { OperatorApi } from '../operator/operator-api.decorator';
+import { RequireRole } from '../operator/require-role.decorator';
 import {
   AddKeyBodyModel,
   AddedKeyModel,
@@ -34,9 +28,8 @@ const OPERATOR_PROBLEMS = {
 
 /** Partner administration, for operators: register partners, add and revoke keys. */
 @ApiTags('admin')
-@ApiBearerAuth('operator')
 @Controller('admin/partners')
-@UseGuards(OperatorGuard)
+@OperatorApi()
 export class PartnersAdminController {
   constructor(
     private readonly bodies: RequestBodyReader,
@@ -46,6 +39,7 @@ export class PartnersAdminController {
     private readonly listAll: ListPartnersUseCase,
   ) {}
 
+  @RequireRole('admin')
   @Post()
   @ApiOperation({ summary: 'Register a partner with the source systems it submits under' })
   @ApiBody({ type: RegisterPartnerBodyModel })
@@ -60,6 +54,7 @@ export class PartnersAdminController {
     });
   }
 
+  @RequireRole('viewer')
   @Get()
   @ApiOperation({ summary: 'Every partner with its keys (no key material)' })
   @ApiOkResponse({ type: [PartnerModel] })
@@ -68,6 +63,7 @@ export class PartnersAdminController {
     return this.listAll.execute();
   }
 
+  @RequireRole('admin')
   @Post(':partnerId/keys')
   @ApiOperation({
     summary: 'Add a signing key',
@@ -84,6 +80,7 @@ export class PartnersAdminController {
     return this.addKey.execute(toAddKeyCommand(partnerId, await this.bodies.readJson(request)));
   }
 
+  @RequireRole('admin')
   @Delete(':partnerId/keys/:keyId')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke a key: requests signed with it are refused from now on' })

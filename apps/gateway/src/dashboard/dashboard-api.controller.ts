@@ -1,12 +1,13 @@
-import { Controller, Get, Header, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   GetDashboardUseCase,
   InspectDispatchUseCase,
   ReplayDeadLetterUseCase,
 } from '@wissel/pipeline';
 import { ApiProblems } from '../http/api-problems.decorator';
-import { OperatorGuard } from '../operator/operator.guard';
+import { OperatorApi } from '../operator/operator-api.decorator';
+import { RequireRole } from '../operator/require-role.decorator';
 import { DashboardSnapshotModel, ReplayResultModel } from './dashboard-models';
 import { DependencyHealth } from './dependency-health';
 
@@ -16,9 +17,8 @@ import { DependencyHealth } from './dependency-health';
  * carries a reported URL.
  */
 @ApiTags('operations')
-@ApiBearerAuth('operator')
 @Controller('admin')
-@UseGuards(OperatorGuard)
+@OperatorApi()
 export class DashboardApiController {
   constructor(
     private readonly dashboard: GetDashboardUseCase,
@@ -27,6 +27,7 @@ export class DashboardApiController {
     private readonly health: DependencyHealth,
   ) {}
 
+  @RequireRole('viewer')
   @Get('dashboard.json')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'The operator dashboard: throughput, backlogs, failures, health' })
@@ -37,6 +38,7 @@ export class DashboardApiController {
     return { ...snapshot, health };
   }
 
+  @RequireRole('viewer')
   @Get('dispatches/:id')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
@@ -48,6 +50,7 @@ export class DashboardApiController {
     return this.inspection.execute(id);
   }
 
+  @RequireRole('operator')
   @Post('dispatches/:id/replay')
   @HttpCode(200)
   @ApiOperation({ summary: 'Replay one dead-lettered dispatch (fresh attempts, at most once)' })

@@ -1,5 +1,6 @@
 import { type IncomingMessage } from 'node:http';
 import { type AuthenticatedPartner } from '@wissel/pipeline';
+import { type OperatorPrincipal } from '../operator/operator-principal';
 
 /**
  * The parts of Express's request the gateway uses (without depending on Express's types):
@@ -11,6 +12,8 @@ export interface GatewayRequest extends IncomingMessage {
   protocol: string;
   rawBody?: Buffer;
   partner?: AuthenticatedPartner;
+  /** The operator, on admin routes (OperatorGuard). */
+  operator?: OperatorPrincipal;
 }
 
 /** The absolute URI the client addressed, as the signature's @target-uri must match it. */

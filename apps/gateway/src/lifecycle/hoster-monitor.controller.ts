@@ -1,16 +1,10 @@
 import { type ServerResponse } from 'node:http';
-import { Controller, Get, Query, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiQuery,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { GetHosterMonitorUseCase, MalformedRequestError } from '@wissel/pipeline';
 import { ApiProblems } from '../http/api-problems.decorator';
-import { OperatorGuard } from '../operator/operator.guard';
+import { OperatorApi } from '../operator/operator-api.decorator';
+import { RequireRole } from '../operator/require-role.decorator';
 import { HosterMonitorModel } from './lifecycle-models';
 
 const CSV_TYPE = 'text/csv; charset=utf-8';
@@ -21,12 +15,12 @@ const CSV_TYPE = 'text/csv; charset=utf-8';
  * as JSON, or as CSV for a spreadsheet. For operators: figures about named hosters.
  */
 @ApiTags('operations')
-@ApiBearerAuth('operator')
 @Controller('admin')
-@UseGuards(OperatorGuard)
+@OperatorApi()
 export class HosterMonitorController {
   constructor(private readonly monitor: GetHosterMonitorUseCase) {}
 
+  @RequireRole('viewer')
   @Get('hoster-monitor')
   @ApiOperation({ summary: 'Removal times per hosting provider and ASN' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
@@ -46,6 +40,7 @@ export class HosterMonitorController {
     return this.csv(response);
   }
 
+  @RequireRole('viewer')
   @Get('hoster-monitor.csv')
   @ApiOperation({ summary: 'The hoster monitor as CSV (RFC 4180; columns only ever added)' })
   @ApiProduces('text/csv')

@@ -27,6 +27,8 @@ describe('the OpenAPI document', () => {
       '/admin/partners/{partnerId}/keys',
       '/admin/partners/{partnerId}/keys/{keyId}',
       '/admin/referrals/{id}/decision',
+      '/admin/referrals/{id}/export',
+      '/admin/referrals/{id}/reveal',
       '/health/live',
       '/health/ready',
       '/v1/acks',

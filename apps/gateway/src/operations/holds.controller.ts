@@ -1,12 +1,5 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PoliceHoldRepository } from '@wissel/persistence';
 import {
   LiftPoliceHoldUseCase,
@@ -17,7 +10,8 @@ import {
 import { ApiProblems } from '../http/api-problems.decorator';
 import { type GatewayRequest } from '../http/gateway-request';
 import { RequestBodyReader } from '../http/request-body.reader';
-import { OperatorGuard } from '../operator/operator.guard';
+import { OperatorApi } from '../operator/operator-api.decorator';
+import { RequireRole } from '../operator/require-role.decorator';
 import { answering } from './operation-errors';
 import { HoldModel, LiftHoldBodyModel, SetHoldBodyModel } from './operation-models';
 
@@ -30,9 +24,8 @@ const PROBLEMS = { 400: 'The body is malformed', 401: 'No valid operator bearer 
  * hold is lifted or expires.
  */
 @ApiTags('operations')
-@ApiBearerAuth('operator')
 @Controller('admin/holds')
-@UseGuards(OperatorGuard)
+@OperatorApi()
 export class HoldsController {
   constructor(
     private readonly bodies: RequestBodyReader,
@@ -41,6 +34,7 @@ export class HoldsController {
     private readonly holds: PoliceHoldRepository,
   ) {}
 
+  @RequireRole('operator')
   @Post()
   @ApiOperation({ summary: 'Set a police hold on a URL, domain suffix, media hash or ASN' })
   @ApiBody({ type: SetHoldBodyModel })
@@ -61,6 +55,7 @@ export class HoldsController {
     );
   }
 
+  @RequireRole('operator')
   @Get(':id')
   @ApiOperation({ summary: 'One hold' })
   @ApiOkResponse({ type: HoldModel })
@@ -71,6 +66,7 @@ export class HoldsController {
     return hold;
   }
 
+  @RequireRole('operator')
   @Delete(':id')
   @HttpCode(200)
   @ApiOperation({

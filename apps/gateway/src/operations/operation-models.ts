@@ -55,3 +55,23 @@ export class DisclosureResultModel {
   @ApiProperty({ description: 'Referrals decided again, with their new recipients' })
   rerouted!: Array<Record<string, unknown>>;
 }
+
+export class RevealBodyModel {
+  @ApiProperty({
+    description: 'Why the URLs are needed; kept in the audit log (no URL or personal data)',
+    example: 'NTD follow-up, ticket 4711',
+  })
+  reason!: string;
+}
+
+export class RevealedLocatorModel {
+  @ApiProperty({ description: "The locator's index in the referral" }) index!: number;
+  @ApiProperty() kind!: string;
+  @ApiProperty({ nullable: true, type: String }) url!: string | null;
+  @ApiProperty({ nullable: true, type: String }) parentUrl!: string | null;
+}
+
+export class RevealedUrlsModel {
+  @ApiProperty() referralId!: string;
+  @ApiProperty({ type: [RevealedLocatorModel] }) locators!: RevealedLocatorModel[];
+}

@@ -1,10 +1,11 @@
-import { Controller, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DiscloseOriginUseCase } from '@wissel/pipeline';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { type GatewayRequest } from '../http/gateway-request';
 import { RequestBodyReader } from '../http/request-body.reader';
-import { OperatorGuard } from '../operator/operator.guard';
+import { OperatorApi } from '../operator/operator-api.decorator';
+import { RequireRole } from '../operator/require-role.decorator';
 import { objectBody, optionalText } from './holds.controller';
 import { answering } from './operation-errors';
 import { DiscloseOriginBodyModel, DisclosureResultModel } from './operation-models';
@@ -15,15 +16,15 @@ import { DiscloseOriginBodyModel, DisclosureResultModel } from './operation-mode
  * behind_cdn on that host are routed again.
  */
 @ApiTags('operations')
-@ApiBearerAuth('operator')
 @Controller('admin/origin-disclosures')
-@UseGuards(OperatorGuard)
+@OperatorApi()
 export class OriginDisclosuresController {
   constructor(
     private readonly bodies: RequestBodyReader,
     private readonly disclose: DiscloseOriginUseCase,
   ) {}
 
+  @RequireRole('operator')
   @Post()
   @ApiOperation({ summary: 'Disclose the origin of a CDN-fronted host and re-route its cases' })
   @ApiBody({ type: DiscloseOriginBodyModel })

@@ -110,6 +110,33 @@ describe('parseCanonicalReferral', () => {
     },
   );
 
+  // Regressions found by the format fuzzer (libs/formats/src/fuzz).
+  it.each(['a\u0000b', 'a\ud800b', '\udc00'])(
+    'rejects %j, which PostgreSQL could not store, naming the field',
+    (value) => {
+      const r = rejectionOf(
+        bytes({ ...example, source: { ...(example.source as object), organisation: value } }),
+      );
+      expect(r).toMatchObject({ code: 'schema_violation', field: '/source/organisation' });
+    },
+  );
+
+  it('keeps a well-paired surrogate (an emoji) in free text', () => {
+    const result = parseCanonicalReferral(
+      bytes({
+        ...example,
+        source: { ...(example.source as object), organisation: 'IWF \ud83d\ude00' },
+      }),
+      LIMIT,
+    );
+    expect(result.ok).toBe(true);
+  });
+
+  it('rejects media whose only hashes are of unknown kinds (stripped, then none were left)', () => {
+    const r = rejectionOf(bytes({ ...example, media: [{ hashes: { crc32: 'abcd' } }] }));
+    expect(r).toMatchObject({ code: 'schema_violation', field: '/media/0/hashes' });
+  });
+
   it('survives deeply nested documents without throwing', () => {
     const depth = 500_000;
     const deep = Buffer.from(

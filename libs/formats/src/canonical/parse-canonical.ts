@@ -49,10 +49,45 @@ export function parseCanonicalReferral(
  * unknown properties and fills defaults in place.
  */
 export function validateCanonicalReferral(document: unknown): ParseResult<CanonicalReferral> {
-  if (!validate(document)) {
+  // Twice: removeAdditional strips unknown properties while validating, after checks such
+  // as minProperties have counted them (`"hashes": {"x": 1}` passed and was left empty;
+  // found by fuzzing). The second pass judges what is actually kept.
+  if (!validate(document) || !validate(document)) {
     return schemaViolation(validate.errors, 'wissel.referral/1');
   }
-  return checkUrls(document) ?? { ok: true, value: document };
+  return checkUrls(document) ?? checkStorable(document) ?? { ok: true, value: document };
+}
+
+/**
+ * U+0000 and unpaired surrogates: valid UTF-8 cannot carry them, but JSON's \u escapes
+ * can, and PostgreSQL's jsonb refuses both. Such a referral was accepted and then
+ * dead-lettered as storage_rejected, "a bug on our side" (found while fuzzing, W10). Checked on
+ * what is kept, so the field can be named.
+ */
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what is looked for
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function checkStorable(node: unknown, field = ''): ParseResult<never> | undefined {
+  if (typeof node === 'string') {
+    if (!UNSTORABLE.test(node)) return undefined;
+    return reject(
+      'schema_violation',
+      'contains U+0000 or an unpaired surrogate, which cannot be stored',
+      field || '/',
+    );
+  }
+  if (typeof node !== 'object' || node === null) return undefined;
+  // The schema bounds the depth of what is kept, so this recursion is shallow.
+  for (const [key, value] of Object.entries(node)) {
+    // A key too (flags take any name): the pointer names the object that holds it.
+    if (UNSTORABLE.test(key)) return checkStorable('\u0000', field);
+    const found = checkStorable(
+      value,
+      `${field}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`,
+    );
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /**

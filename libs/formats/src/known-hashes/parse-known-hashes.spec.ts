@@ -42,6 +42,23 @@ describe('known-hash lists', () => {
     expect(result.ok || result.rejection).toMatchObject({ code, field });
   });
 
+  // Found by the format fuzzer: "constructor" found Object.prototype's, and the detail
+  // repeated the kind it was sent.
+  it.each(['constructor', 'toString', '__proto__', 'zq-secret'])(
+    'refuses the kind %s without repeating it',
+    (kind) => {
+      const result = parseKnownHashMessage(
+        message({ schema: 'wissel.known-hashes/1', list: 'x', hashes: [{ kind, hash: 'ab' }] }),
+        1 << 20,
+      );
+      expect(result.ok || result.rejection).toMatchObject({
+        code: 'schema_violation',
+        field: '/hashes/0',
+      });
+      expect(result.ok || result.rejection.detail).not.toContain(kind);
+    },
+  );
+
   it('reads a file, skipping comments and reporting bad lines by number', () => {
     const { hashes, errors } = parseKnownHashFile(
       `# list\nmd5:${md5}\n\nSHA1,${'A'.repeat(40)}\nsha256:xyz\n`,

@@ -25,7 +25,9 @@ export function knownHash(
 ): { kind: KnownHashKind; hash: string } | string {
   if (kind === 'photodna')
     return value.length > 0 && value.length <= 2048 ? { kind, hash: value } : 'empty or too long';
-  if (!(kind in HEX_LENGTH)) return `unknown kind "${kind.slice(0, 20)}"`;
+  // Object.hasOwn: "constructor" or "toString" must not find Object.prototype's (fuzzing).
+  // Never repeats the value (rejections do not echo input); found by fuzzing.
+  if (!Object.hasOwn(HEX_LENGTH, kind)) return 'unknown kind (md5, sha1, sha256, pdq or photodna)';
   const length = HEX_LENGTH[kind as keyof typeof HEX_LENGTH];
   return new RegExp(`^[0-9a-fA-F]{${length}}$`).test(value)
     ? { kind: kind as KnownHashKind, hash: value.toLowerCase() }

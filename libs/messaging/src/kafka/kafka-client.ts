@@ -1,6 +1,7 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import { type Logger } from '@nestjs/common';
 import { summarise } from './summarise-error';
+import { type KafkaSecurity } from './kafka-security';
 
 const levels = {
   error: logLevel.ERROR,
@@ -10,16 +11,22 @@ const levels = {
 };
 export type KafkaLogLevel = keyof typeof levels;
 
-/** One kafkajs client per app, logging through the app's logger instead of stdout. */
+/**
+ * One kafkajs client per app, logging through the app's logger instead of stdout.
+ * `security` (from kafkaSecurity(config)) adds SASL and TLS; the password stays in the
+ * client and is never logged.
+ */
 export function createKafkaClient(
   brokers: string,
   clientId: string,
   logger: Logger,
   level: KafkaLogLevel = 'warn',
+  security: KafkaSecurity = {},
 ): Kafka {
   return new Kafka({
     clientId,
     brokers: brokers.split(','),
+    ...security,
     logLevel: levels[level],
     logCreator:
       () =>

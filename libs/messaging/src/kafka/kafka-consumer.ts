@@ -145,5 +145,12 @@ function toInbound(topic: string, partition: number, m: KafkaMessage): InboundMe
     key: m.key ?? null,
     value: m.value ?? null,
     headers,
+    ...recordTime(m.timestamp),
   };
+}
+
+/** Kafka's record timestamp (epoch ms as a string), kept as chain-of-custody evidence. */
+function recordTime(timestamp: string | undefined): { timestamp?: string } {
+  const ms = Number(timestamp);
+  return Number.isFinite(ms) && ms > 0 ? { timestamp: new Date(ms).toISOString() } : {};
 }

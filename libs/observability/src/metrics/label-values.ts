@@ -27,6 +27,7 @@ export const DEAD_LETTER_REASONS = [
   'schema_violation',
   'media_bytes_forbidden',
   'storage_rejected',
+  'source_system_not_owned',
 ] as const;
 
 /** Intake stages timed per batch; `batch` is the whole of one batch. */
@@ -78,7 +79,10 @@ export function statusClass(status: number): string {
 // Compile-time: each list above covers its source type exactly.
 type Exactly<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : never;
 const checks: Array<true> = [
-  true satisfies Exactly<(typeof DEAD_LETTER_REASONS)[number], RejectionCode | 'storage_rejected'>,
+  true satisfies Exactly<
+    (typeof DEAD_LETTER_REASONS)[number],
+    RejectionCode | 'storage_rejected' | 'source_system_not_owned'
+  >,
   true satisfies Exactly<(typeof DEDUP_LAYERS)[number], Exclude<CaseLayer, 'new'> | 'source_id'>,
   true satisfies Exactly<(typeof RECIPIENT_KINDS)[number], RecipientKind>,
 ];

@@ -33,10 +33,19 @@ export class ReferralEntity {
   @Column('jsonb')
   origin!: Record<string, unknown>;
 
+  /** The canonical referral without its persons (W11: they are sealed in personalData). */
   @Column('jsonb')
   canonical!: Record<string, unknown>;
 
-  /** Exactly the bytes received (as UTF-8 text), unknown fields included. */
-  @Column('text', { name: 'raw_payload' })
-  rawPayload!: string;
+  /** The persons, one AES-256-GCM envelope (PersonalDataSealer); null once anonymised. */
+  @Column('text', { name: 'personal_data', nullable: true })
+  personalData!: string | null;
+
+  /** Exactly the bytes received, sealed (PersonalDataSealer); null once past its retention. */
+  @Column('text', { name: 'raw_payload', nullable: true })
+  rawPayload!: string | null;
+
+  /** When the retention purge dropped its personal data and raw payload. */
+  @Column('timestamptz', { name: 'anonymised_at', nullable: true })
+  anonymisedAt!: Date | null;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager } from 'typeorm';
+import { AuditTrail } from '../audit/audit-trail';
 import { insertRedecision } from '../repositories/insert-decision';
 import { OUTBOX_CHANNEL } from '../repositories/outbox.repository';
 import { type DecisionRows } from '../repositories/referral-intake.repository';
@@ -235,6 +236,9 @@ export class DispatchLifecycleRepository {
   }
 }
 
+// Stateless; the lifecycle's transactions record their changes through it.
+const audit = new AuditTrail();
+
 class ManagerTx implements LifecycleTx {
   enqueued = false;
   constructor(readonly manager: EntityManager) {}
@@ -255,6 +259,19 @@ class ManagerTx implements LifecycleTx {
 
   async save(record: DispatchRecord, now: Date): Promise<void> {
     await this.manager.query(UPSERT_STATE, stateParams(record, now));
+    const { state } = record;
+    await audit.record(this.manager, {
+      action: 'dispatch.lifecycle_saved',
+      subject: state.dispatchId,
+      details: {
+        status: state.status,
+        reminded: record.remindedAt !== undefined,
+        escalated: state.escalatedAt !== undefined,
+        closeReason: state.closeReason ?? null,
+        rejection: state.rejection?.reason ?? null,
+        redecision: record.redecision?.reason ?? null,
+      },
+    });
   }
 
   async seenKafkaAck(source: string): Promise<boolean> {
@@ -285,6 +302,18 @@ class ManagerTx implements LifecycleTx {
         e.statusAfter ?? null,
       ],
     );
+    await audit.record(this.manager, {
+      action: 'dispatch.ack_received',
+      subject: e.dispatchId,
+      details: {
+        channel: e.channel,
+        kind: e.kind,
+        outcome: e.outcome,
+        refusalCode: e.refusalCode ?? null,
+        statusBefore: e.statusBefore ?? null,
+        statusAfter: e.statusAfter ?? null,
+      },
+    });
   }
 
   async enqueue(rows: OutboxRow[]): Promise<void> {
@@ -309,6 +338,14 @@ class ManagerTx implements LifecycleTx {
           })),
         ),
       ],
+    );
+    await audit.recordMany(
+      this.manager,
+      rows.map((o) => ({
+        action: 'dispatch.queued',
+        subject: o.dispatchId,
+        details: { referralId: o.referralId, recipientId: o.recipientId },
+      })),
     );
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { InboundEvidenceRepository } from './inbound-evidence.repository';
 import { PartnerNonceRepository } from './partner-nonce.repository';
 import { PartnerSubmissionRepository } from './partner-submission.repository';
 import { PartnerRepository } from './partner.repository';
@@ -8,7 +9,17 @@ import { PartnerRepository } from './partner.repository';
  * that serve partners carry them; it needs PersistenceModule's data source.
  */
 @Module({
-  providers: [PartnerRepository, PartnerNonceRepository, PartnerSubmissionRepository],
-  exports: [PartnerRepository, PartnerNonceRepository, PartnerSubmissionRepository],
+  providers: [
+    PartnerRepository,
+    PartnerNonceRepository,
+    PartnerSubmissionRepository,
+    InboundEvidenceRepository,
+  ],
+  exports: [
+    PartnerRepository,
+    PartnerNonceRepository,
+    PartnerSubmissionRepository,
+    InboundEvidenceRepository,
+  ],
 })
 export class PartnerPersistenceModule {}

@@ -11,6 +11,12 @@ export interface SignatureEvidence {
   signatureInput: string;
   signature: string;
   contentDigest: string;
+  /** W11 chain of custody: the label verified, the exact signature base, and when. */
+  label?: string;
+  signatureBase?: string;
+  verifiedAt?: Date;
+  /** The partner key's public JWK (Ed25519); null for an HMAC key (its secret is no evidence). */
+  publicJwk?: { kty: 'OKP'; crv: 'Ed25519'; x: string } | null;
 }
 
 export interface NewSubmission {
@@ -74,12 +80,15 @@ export class PartnerSubmissionRepository {
     partnerId: string,
     items: NewSubmission[],
     evidence: SignatureEvidence,
+    /** The request's inbound_evidence row (W11), linked from every row it claims. */
+    evidenceId: string | null = null,
   ): Promise<ClaimedSubmission[]> {
     if (items.length === 0) return [];
     const inserted: Array<{ id: string }> = await this.dataSource.query(
       `INSERT INTO partner_submission (id, partner_id, source_system, source_id, format, key_id, alg,
-                                       signature_created, nonce, signature_input, signature, content_digest)
-       SELECT i.id, $2, i.source_system, i.source_id, i.format, $3, $4, $5, $6, $7, $8, $9
+                                       signature_created, nonce, signature_input, signature, content_digest,
+                                       evidence_id)
+       SELECT i.id, $2, i.source_system, i.source_id, i.format, $3, $4, $5, $6, $7, $8, $9, $10
          FROM jsonb_to_recordset($1::jsonb) AS i(id uuid, source_system text, source_id text, format text)
        ON CONFLICT ON CONSTRAINT uq_partner_submission_source DO NOTHING
        RETURNING id`,
@@ -100,6 +109,7 @@ export class PartnerSubmissionRepository {
         evidence.signatureInput,
         evidence.signature,
         evidence.contentDigest,
+        evidenceId,
       ],
     );
     const claimedIds = new Set(inserted.map((r) => r.id));

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
+import { AuditTrail } from '../audit/audit-trail';
 
 export type PartnerStatus = 'active' | 'suspended';
 export type PartnerKeyAlg = 'ed25519' | 'hmac-sha256';
@@ -51,7 +52,10 @@ const PARTNER_COLUMNS = `id, name, source_systems AS "sourceSystems", status, cr
 /** Partners and their signing keys. */
 @Injectable()
 export class PartnerRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditTrail = new AuditTrail(),
+  ) {}
 
   /**
    * Registers a partner unless its id or one of its source systems is taken. A source
@@ -75,7 +79,13 @@ export class PartnerRepository {
         [partner.id, partner.name, partner.sourceSystems],
       );
       const [row] = rows;
-      return row ? { outcome: 'registered', partner: row } : { outcome: 'id_taken' };
+      if (!row) return { outcome: 'id_taken' };
+      await this.audit.record(manager, {
+        action: 'partner.registered',
+        subject: row.id,
+        details: { sourceSystems: row.sourceSystems },
+      });
+      return { outcome: 'registered', partner: row };
     });
   }
 
@@ -101,20 +111,28 @@ export class PartnerRepository {
 
   /** Adds a key; false when the key id is already taken (by any partner). */
   async addKey(key: NewPartnerKey): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `INSERT INTO partner_key (key_id, partner_id, alg, public_jwk, hmac_secret)
+    return this.dataSource.transaction(async (manager) => {
+      const rows: unknown[] = await manager.query(
+        `INSERT INTO partner_key (key_id, partner_id, alg, public_jwk, hmac_secret)
        VALUES ($1, $2, $3, $4::jsonb, $5)
        ON CONFLICT (key_id) DO NOTHING
        RETURNING 1`,
-      [
-        key.keyId,
-        key.partnerId,
-        key.alg,
-        key.publicJwk ? JSON.stringify(key.publicJwk) : null,
-        key.hmacSecret ?? null,
-      ],
-    );
-    return rows.length === 1;
+        [
+          key.keyId,
+          key.partnerId,
+          key.alg,
+          key.publicJwk ? JSON.stringify(key.publicJwk) : null,
+          key.hmacSecret ?? null,
+        ],
+      );
+      if (rows.length !== 1) return false;
+      await this.audit.record(manager, {
+        action: 'partner.key_added',
+        subject: key.keyId,
+        details: { partnerId: key.partnerId, alg: key.alg },
+      });
+      return true;
+    });
   }
 
   /** Revokes one of a partner's keys; says whether it was found and whether it was active. */
@@ -123,20 +141,28 @@ export class PartnerRepository {
     keyId: string,
     at: Date,
   ): Promise<'revoked' | 'already_revoked' | 'not_found'> {
-    const rows: Array<{ wasActive: boolean }> = await this.dataSource.query(
-      // Wrapped in a SELECT: TypeORM returns [rows, count] for a bare UPDATE. The joined
-      // "old" row is the snapshot before the update, so it tells a repeat revocation apart.
-      `WITH changed AS (
+    return this.dataSource.transaction(async (manager) => {
+      const rows: Array<{ wasActive: boolean }> = await manager.query(
+        // Wrapped in a SELECT: TypeORM returns [rows, count] for a bare UPDATE. The joined
+        // "old" row is the snapshot before the update, so it tells a repeat revocation apart.
+        `WITH changed AS (
          UPDATE partner_key k SET revoked_at = coalesce(k.revoked_at, $3)
            FROM partner_key old
           WHERE k.key_id = $2 AND k.partner_id = $1 AND old.key_id = k.key_id
           RETURNING old.revoked_at IS NULL AS "wasActive")
        SELECT * FROM changed`,
-      [partnerId, keyId, at],
-    );
-    const [row] = rows;
-    if (!row) return 'not_found';
-    return row.wasActive ? 'revoked' : 'already_revoked';
+        [partnerId, keyId, at],
+      );
+      const [row] = rows;
+      if (!row) return 'not_found';
+      if (!row.wasActive) return 'already_revoked';
+      await this.audit.record(manager, {
+        action: 'partner.key_revoked',
+        subject: keyId,
+        details: { partnerId },
+      });
+      return 'revoked';
+    });
   }
 
   /** The key under this id with its partner, revoked or not; undefined when unknown. */

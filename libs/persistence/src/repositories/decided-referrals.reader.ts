@@ -4,7 +4,9 @@ import { type DataSource } from 'typeorm';
 export interface DecidedReferral {
   referralId: string;
   receivedAt: Date;
+  /** Without its persons (W11): open them with PersonalDataSealer from personalData. */
   canonical: Record<string, unknown>;
+  personalData: string | null;
   decision: {
     rule: string;
     recipients: string[];
@@ -51,6 +53,7 @@ export class DecidedReferralReader {
     const rows: Array<Omit<DecidedReferral, 'decision'> & DecidedReferral['decision']> =
       await this.dataSource.query(
         `SELECT r.id AS "referralId", r.received_at AS "receivedAt", r.canonical,
+                r.personal_data AS "personalData",
                 d.rule, d.recipients, d.evidence, d.ruleset_version AS "rulesetVersion"
            FROM referral r
            CROSS JOIN LATERAL (
@@ -64,10 +67,11 @@ export class DecidedReferralReader {
           LIMIT $4`,
         [after?.receivedAt ?? null, after?.id ?? null, since ?? null, limit],
       );
-    return rows.map(({ referralId, receivedAt, canonical, ...decision }) => ({
+    return rows.map(({ referralId, receivedAt, canonical, personalData, ...decision }) => ({
       referralId,
       receivedAt: new Date(receivedAt),
       canonical,
+      personalData,
       decision,
     }));
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
+import { AuditTrail } from '../audit/audit-trail';
 import { insertRedecision } from './insert-decision';
 import { OUTBOX_CHANNEL } from './outbox.repository';
 import { type DecisionRows } from './referral-intake.repository';
@@ -35,7 +36,10 @@ export interface StoredDispatch {
 export interface ReferralForRedecision {
   referralId: string;
   caseId: string;
+  /** Without its persons (W11): open them with PersonalDataSealer from personalData. */
   canonical: Record<string, unknown>;
+  /** The sealed persons; null when anonymised or stored before sealing. */
+  personalData: string | null;
   priority: string;
   latest: StoredDecision;
 }
@@ -66,7 +70,10 @@ const LATEST = `NOT EXISTS (SELECT 1 FROM decision n WHERE n.supersedes_id = d.i
 /** Decision records: read for operators, and the re-decisions that replace a decision. */
 @Injectable()
 export class DecisionRecordRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditTrail = new AuditTrail(),
+  ) {}
 
   async record(referralId: string): Promise<DecisionRecord | undefined> {
     const [referral] = await this.dataSource.query(
@@ -117,7 +124,8 @@ export class DecisionRecordRepository {
   private forRedecision(condition: string, params: unknown[]): Promise<ReferralForRedecision[]> {
     return this.dataSource
       .query(
-        `SELECT r.id AS "referralId", cs.case_id AS "caseId", r.canonical, r.priority,
+        `SELECT r.id AS "referralId", cs.case_id AS "caseId", r.canonical,
+                r.personal_data AS "personalData", r.priority,
                 row_to_json(x) AS latest
            FROM decision d
            JOIN referral r ON r.id = d.referral_id
@@ -178,6 +186,14 @@ export class DecisionRecordRepository {
           ],
         );
         await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+        await this.audit.recordMany(
+          manager,
+          rows.dispatches.map((o) => ({
+            action: 'dispatch.queued',
+            subject: o.dispatchId,
+            details: { referralId, recipientId: o.recipientId, decisionId: rows.decision.id },
+          })),
+        );
       }
       return true;
     });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
+import { AuditTrail } from '../audit/audit-trail';
 import { OUTBOX_CHANNEL } from './outbox.repository';
 
 export interface DeadLetteredDispatch {
@@ -27,7 +28,10 @@ export type ReplaySelection = { dispatchId: string } | { recipientId: string } |
  */
 @Injectable()
 export class DispatchDeadLetterRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditTrail = new AuditTrail(),
+  ) {}
 
   async list(recipientId?: string, limit = 1000): Promise<DeadLetteredDispatch[]> {
     return this.dataSource.query(
@@ -66,6 +70,14 @@ export class DispatchDeadLetterRepository {
         );
       // Wakes the dispatchers on commit, as intake does for new rows.
       if (rows.length > 0) await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+      await this.audit.recordMany(
+        manager,
+        rows.map((r) => ({
+          action: 'dispatch.replayed',
+          subject: r.dispatchId,
+          details: { recipientId: r.recipientId },
+        })),
+      );
       return rows;
     });
   }

@@ -1,9 +1,14 @@
 import { type EntityManager } from 'typeorm';
+import { AuditTrail } from '../audit/audit-trail';
 import { type DecisionRows } from './referral-intake.repository';
+
+// Stateless: a free function records through a module instance.
+const audit = new AuditTrail();
 
 /**
  * Writes one re-decision row (it supersedes the decision in force); shared by re-routing
- * (disclosures, lifted holds) and the lifecycle (moved, not our jurisdiction).
+ * (disclosures, lifted holds) and the lifecycle (moved, not our jurisdiction), with its
+ * audit event.
  */
 export async function insertRedecision(
   manager: EntityManager,
@@ -37,4 +42,17 @@ export async function insertRedecision(
       decidedAt,
     ],
   );
+  await audit.record(manager, {
+    action: 'referral.redecided',
+    subject: referralId,
+    details: {
+      decisionId: d.id,
+      supersedes,
+      cause,
+      rule: d.rule,
+      rulesetVersion: d.rulesetVersion,
+      recipients: d.recipients,
+      held: d.held ?? false,
+    },
+  });
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
+import { AuditTrail, type AuditRecord } from '../audit/audit-trail';
 
 /** The LISTEN/NOTIFY channel raised when outbox rows are committed (or replayed). */
 export const OUTBOX_CHANNEL = 'wissel_outbox';
@@ -22,7 +23,8 @@ export interface PendingDispatch {
 
 /** What became of one delivery attempt; the relay decides, the repository records. */
 export type AttemptOutcome =
-  | { kind: 'delivered' }
+  /** `signature`: Wissel's signature as sent, kept for the chain of custody (W11). */
+  | { kind: 'delivered'; signature?: { keyId: string; value: string } }
   /** Failed; tried again once `nextAttemptAt` has passed. */
   | { kind: 'retry'; error: string; nextAttemptAt: Date }
   /** Failed; due again at once (the worker backs off as a whole, e.g. the broker is away). */
@@ -40,7 +42,10 @@ export type AttemptOutcome =
  */
 @Injectable()
 export class OutboxRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditTrail = new AuditTrail(),
+  ) {}
 
   /** Returns how many rows were claimed; fewer than `limit` means the lane is drained. */
   async relay(
@@ -66,6 +71,7 @@ export class OutboxRepository {
         if (claimed.length === 0) return 0;
         const outcomes = await deliver(claimed);
         await manager.query(RECORD_OUTCOMES, [JSON.stringify(rowsOf(outcomes)), now]);
+        await this.audit.recordMany(manager, auditOf(claimed, outcomes));
         return claimed.length;
       });
     } catch (error) {
@@ -88,6 +94,33 @@ export class OutboxRepository {
   }
 }
 
+/** Deliveries and dead letters are state changes for the audit log; a retry is not. */
+function auditOf(claimed: PendingDispatch[], outcomes: Map<string, AttemptOutcome>): AuditRecord[] {
+  return claimed.flatMap(({ seq, dispatchId, recipientId }): AuditRecord[] => {
+    const o = outcomes.get(seq);
+    if (o?.kind === 'delivered') {
+      const keyId = o.signature?.keyId;
+      return [
+        {
+          action: 'dispatch.published',
+          subject: dispatchId,
+          details: { recipientId, keyId: keyId ?? null },
+        },
+      ];
+    }
+    if (o?.kind === 'dead_letter') {
+      return [
+        {
+          action: 'dispatch.dead_lettered',
+          subject: dispatchId,
+          details: { recipientId, reason: o.reason },
+        },
+      ];
+    }
+    return [];
+  });
+}
+
 function rowsOf(outcomes: Map<string, AttemptOutcome>) {
   return [...outcomes].map(([seq, o]) => ({
     seq,
@@ -95,6 +128,8 @@ function rowsOf(outcomes: Map<string, AttemptOutcome>) {
     error: o.kind === 'delivered' ? null : o.error.slice(0, 1000),
     reason: o.kind === 'dead_letter' ? o.reason : null,
     next_attempt_at: o.kind === 'retry' ? o.nextAttemptAt.toISOString() : null,
+    signature_key_id: o.kind === 'delivered' ? (o.signature?.keyId ?? null) : null,
+    signature: o.kind === 'delivered' ? (o.signature?.value ?? null) : null,
   }));
 }
 
@@ -108,7 +143,10 @@ const RECORD_OUTCOMES = `
     next_attempt_at = u.next_attempt_at,
     last_error = CASE WHEN u.kind = 'delivered' THEN o.last_error ELSE u.error END,
     dead_lettered_at = CASE WHEN u.kind = 'dead_letter' THEN $2::timestamptz END,
-    dead_letter_reason = u.reason
+    dead_letter_reason = u.reason,
+    signature_key_id = coalesce(u.signature_key_id, o.signature_key_id),
+    signature = coalesce(u.signature, o.signature)
   FROM jsonb_to_recordset($1::jsonb) AS u(
-       seq bigint, kind text, error text, reason text, next_attempt_at timestamptz)
+       seq bigint, kind text, error text, reason text, next_attempt_at timestamptz,
+       signature_key_id text, signature text)
   WHERE o.seq = u.seq`;

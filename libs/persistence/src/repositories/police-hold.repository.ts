@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
+import { AuditTrail } from '../audit/audit-trail';
 
 export type PoliceHoldKind = 'url' | 'domain' | 'hash' | 'asn';
 
@@ -23,7 +24,10 @@ const COLUMNS = `id, kind, value, reason, reference, set_by AS "setBy", created_
 /** Police deconfliction holds: set, lifted, and the active ones that match a batch. */
 @Injectable()
 export class PoliceHoldRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditTrail = new AuditTrail(),
+  ) {}
 
   async insert(hold: {
     id: string;
@@ -35,33 +39,40 @@ export class PoliceHoldRepository {
     expiresAt: Date;
   }): Promise<PoliceHoldRow | undefined> {
     // A redelivered "set" (same id) stores nothing: undefined, and the first one stands.
-    const [row] = await this.dataSource.query(
-      `INSERT INTO police_hold (id, kind, value, reason, reference, set_by, expires_at)
+    return this.dataSource.transaction(async (manager) => {
+      const [row] = await manager.query(
+        `INSERT INTO police_hold (id, kind, value, reason, reference, set_by, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (id) DO NOTHING
        RETURNING ${COLUMNS}`,
-      [
-        hold.id,
-        hold.kind,
-        hold.value,
-        hold.reason ?? null,
-        hold.reference ?? null,
-        hold.setBy,
-        hold.expiresAt,
-      ],
-    );
-    return row as PoliceHoldRow | undefined;
+        [
+          hold.id,
+          hold.kind,
+          hold.value,
+          hold.reason ?? null,
+          hold.reference ?? null,
+          hold.setBy,
+          hold.expiresAt,
+        ],
+      );
+      if (row) await this.audit.record(manager, holdEvent('hold.set', row as PoliceHoldRow));
+      return row as PoliceHoldRow | undefined;
+    });
   }
 
   /** Lifts a hold that is not lifted yet; undefined when there is no such hold. */
   async lift(id: string, liftedBy: string): Promise<PoliceHoldRow | undefined> {
-    const [rows] = await this.dataSource.query(
-      `UPDATE police_hold SET lifted_at = now(), lifted_by = $2
-        WHERE id = $1 AND lifted_at IS NULL
-        RETURNING ${COLUMNS}`,
-      [id, liftedBy],
-    );
-    return (rows as PoliceHoldRow[])[0];
+    return this.dataSource.transaction(async (manager) => {
+      const [rows] = await manager.query(
+        `UPDATE police_hold SET lifted_at = now(), lifted_by = $2
+          WHERE id = $1 AND lifted_at IS NULL
+          RETURNING ${COLUMNS}`,
+        [id, liftedBy],
+      );
+      const row = (rows as PoliceHoldRow[])[0];
+      if (row) await this.audit.record(manager, holdEvent('hold.lifted', row));
+      return row;
+    });
   }
 
   /**
@@ -70,13 +81,20 @@ export class PoliceHoldRepository {
    * held can be released. One statement: two routers running it release each hold once.
    */
   async liftExpired(at: Date): Promise<PoliceHoldRow[]> {
-    const [rows] = await this.dataSource.query(
-      `UPDATE police_hold SET lifted_at = expires_at, lifted_by = 'expiry'
-        WHERE lifted_at IS NULL AND expires_at <= $1
-        RETURNING ${COLUMNS}`,
-      [at],
-    );
-    return rows as PoliceHoldRow[];
+    return this.dataSource.transaction(async (manager) => {
+      const [rows] = await manager.query(
+        `UPDATE police_hold SET lifted_at = expires_at, lifted_by = 'expiry'
+          WHERE lifted_at IS NULL AND expires_at <= $1
+          RETURNING ${COLUMNS}`,
+        [at],
+      );
+      const expired = rows as PoliceHoldRow[];
+      await this.audit.recordMany(
+        manager,
+        expired.map((row) => holdEvent('hold.expired', row)),
+      );
+      return expired;
+    });
   }
 
   async find(id: string): Promise<PoliceHoldRow | undefined> {
@@ -103,4 +121,13 @@ export class PoliceHoldRepository {
       [keys.map((k) => k.kind), keys.map((k) => k.value), at],
     );
   }
+}
+
+/** The audit event of a hold: its id, kind and expiry; never its value (a URL key, a hash). */
+function holdEvent(action: string, row: PoliceHoldRow) {
+  return {
+    action,
+    subject: row.id,
+    details: { kind: row.kind, expiresAt: new Date(row.expiresAt).toISOString() },
+  };
 }

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager } from 'typeorm';
-import { attachToCase, type CaseAttachment, type CaseKeys } from './case-claims';
+import { CaseClaims, type CaseAttachment, type CaseKeys } from './case-claims';
+import { AuditTrail } from '../audit/audit-trail';
+import { intakeAuditEvents } from '../audit/intake-audit-events';
 import { OUTBOX_CHANNEL } from './outbox.repository';
 
 /** A referral ready to be stored, with the keys that attach it to a case. */
@@ -15,7 +17,11 @@ export interface IncomingReferral {
     priority: string;
     reportedAt: string;
     origin: Record<string, unknown>;
+    /** The canonical referral without its persons (W11: those are in personalData). */
     canonical: unknown;
+    /** The persons, sealed (PersonalDataSealer); null only for a referral without a sealer. */
+    personalData?: string | null;
+    /** The raw message, sealed. */
     rawPayload: string;
   };
   caseKeys: Omit<CaseKeys, 'pdqCaseIds'>;
@@ -66,7 +72,10 @@ export interface RecordOutcome {
 
 @Injectable()
 export class ReferralIntakeRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditTrail = new AuditTrail(),
+  ) {}
 
   async record(batch: IncomingReferral[], steps: IntakeSteps): Promise<RecordOutcome> {
     if (batch.length === 0) return { stored: [], duplicates: [] };
@@ -81,17 +90,19 @@ export class ReferralIntakeRepository {
     // One statement per table for the whole batch: the rows travel as one JSON array.
     const inserted: Array<{ id: string }> = await manager.query(
       `INSERT INTO referral (id, source_system, source_id, format, schema_version, priority,
-                             reported_at, origin, canonical, raw_payload)
+                             reported_at, origin, canonical, raw_payload, personal_data)
        SELECT r.id, r.source_system, r.source_id, r.format, r.schema_version, r.priority,
-              r.reported_at, r.origin, r.canonical, r.raw_payload
+              r.reported_at, r.origin, r.canonical, r.raw_payload, r.personal_data
          FROM jsonb_to_recordset($1::jsonb) AS r(
               id uuid, source_system text, source_id text, format text, schema_version text,
-              priority text, reported_at timestamptz, origin jsonb, canonical jsonb, raw_payload text)
+              priority text, reported_at timestamptz, origin jsonb, canonical jsonb, raw_payload text,
+              personal_data text)
        ON CONFLICT ON CONSTRAINT uq_referral_source DO NOTHING
        RETURNING id`,
       [
         JSON.stringify(
-          batch.map(({ referral: r }) => ({
+          // In key order, so two batches racing on the same referrals never deadlock.
+          bySource(batch).map(({ referral: r }) => ({
             id: r.id,
             source_system: r.sourceSystem,
             source_id: r.sourceId,
@@ -102,6 +113,7 @@ export class ReferralIntakeRepository {
             origin: r.origin,
             canonical: r.canonical,
             raw_payload: r.rawPayload,
+            personal_data: r.personalData ?? null,
           })),
         ),
       ],
@@ -112,20 +124,31 @@ export class ReferralIntakeRepository {
       attachment: CaseAttachment;
       rows: DecisionRows;
     }> = [];
-    // In batch order, one referral at a time: a later referral in the same batch sees the
-    // claims of an earlier one (same transaction) and joins its case.
-    for (const item of batch.filter((i) => storedIds.has(i.referral.id))) {
-      const attachment = await attachToCase(manager, item.referral.id, {
-        ...item.caseKeys,
-        pdqCaseIds: steps.pdqCaseIds(item),
-      });
-      if (item.pdqHashes.length > 0) {
-        await manager.query(
-          `INSERT INTO media_pdq (case_id, referral_id, pdq) SELECT $1, $2, unnest($3::text[])`,
-          [attachment.caseId, item.referral.id, item.pdqHashes],
-        );
-      }
+    const toAttach = batch.filter((i) => storedIds.has(i.referral.id));
+    // The whole batch's dedup claims at once; then in batch order, one referral at a time:
+    // a later referral in the same batch sees the claims of an earlier one and joins its case.
+    const claims = await CaseClaims.claim(
+      manager,
+      toAttach.map((item) => ({ referralId: item.referral.id, keys: item.caseKeys })),
+    );
+    for (const item of toAttach) {
+      const attachment = await claims.attach(item.referral.id, steps.pdqCaseIds(item));
       attached.push({ item, attachment, rows: steps.decide(item, attachment) });
+    }
+    await claims.finish();
+    const pdq = attached.flatMap(({ item, attachment }) =>
+      item.pdqHashes.map((hash) => ({
+        caseId: attachment.caseId,
+        referralId: item.referral.id,
+        hash,
+      })),
+    );
+    if (pdq.length > 0) {
+      await manager.query(
+        `INSERT INTO media_pdq (case_id, referral_id, pdq)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[])`,
+        [pdq.map((p) => p.caseId), pdq.map((p) => p.referralId), pdq.map((p) => p.hash)],
+      );
     }
     const stored = attached.map(({ item, rows }) => ({ referral: item.referral, ...rows }));
 
@@ -184,6 +207,8 @@ export class ReferralIntakeRepository {
         await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
       }
     }
+    // The batch's audit events, one INSERT (W11; sealed into the chain after commit).
+    await this.audit.recordMany(manager, intakeAuditEvents(attached));
     return {
       stored: attached.map(({ item, attachment }) => ({ id: item.referral.id, attachment })),
       duplicates: batch
@@ -191,4 +216,14 @@ export class ReferralIntakeRepository {
         .map((i) => i.referral.id),
     };
   }
+}
+
+/** The batch ordered by (source system, source id), the unique key the insert claims. */
+function bySource(batch: IncomingReferral[]): IncomingReferral[] {
+  const key = (i: IncomingReferral) => [i.referral.sourceSystem, i.referral.sourceId] as const;
+  return [...batch].sort((a, b) => {
+    const [as, ai] = key(a);
+    const [bs, bi] = key(b);
+    return as < bs ? -1 : as > bs ? 1 : ai < bi ? -1 : ai > bi ? 1 : 0;
+  });
 }

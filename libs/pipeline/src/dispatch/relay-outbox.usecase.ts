@@ -8,7 +8,8 @@ import {
   type DispatchLane,
   type PendingDispatch,
 } from '@wissel/persistence';
-import { signJsonMessage, type SignedJsonMessage } from '@wissel/signing';
+import { signJsonMessage, WISSEL_SIGNATURE_HEADERS, type SignedJsonMessage } from '@wissel/signing';
+import { DispatchPersonalData } from '../data-protection/dispatch-personal-data';
 import { DispatchClock } from './dispatch-clock';
 import { DispatchMetrics } from './dispatch-metrics';
 import { attemptsExhausted, retryDelayMs, type RetryPolicy } from './retry-schedule';
@@ -53,6 +54,7 @@ export class RelayOutboxUseCase {
     private readonly keyring: WisselKeyring,
     private readonly clock: DispatchClock,
     private readonly metrics: DispatchMetrics,
+    private readonly personalData: DispatchPersonalData,
   ) {
     this.policy = {
       baseMs: config.DELIVERY_RETRY_BASE_MS,
@@ -68,7 +70,9 @@ export class RelayOutboxUseCase {
       lane,
       this.config.OUTBOX_BATCH_SIZE,
       now,
-      async (rows) => {
+      async (claimed) => {
+        // The persons are opened from the sealed referral just before signing (W11).
+        const rows = await this.personalData.complete(claimed);
         const outgoing = rows.map((row) => ({ row, message: this.sign(row) }));
         const kafka = outgoing.filter((o) => this.deliveryOf(o.row).kind === 'kafka');
         const webhook = outgoing.filter((o) => this.deliveryOf(o.row).kind === 'webhook');
@@ -77,7 +81,7 @@ export class RelayOutboxUseCase {
           this.publish(kafka, outcomes, round),
           this.post(webhook, now, outcomes, round),
         ]);
-        return outcomes;
+        return withSignatures(outcomes, outgoing);
       },
     );
     // Counts only: never URLs or personal data at info level.
@@ -183,4 +187,24 @@ export class RelayOutboxUseCase {
       );
     }
   }
+}
+
+/**
+ * Keeps the signature each delivered dispatch went out with (chain of custody, W11): a
+ * custody export shows it, and anyone holding the JWKS can check it against the payload.
+ */
+function withSignatures(
+  outcomes: Map<string, AttemptOutcome>,
+  outgoing: Outgoing[],
+): Map<string, AttemptOutcome> {
+  for (const { row, message } of outgoing) {
+    const outcome = outcomes.get(row.seq);
+    if (outcome?.kind !== 'delivered') continue;
+    const keyId = message.headers[WISSEL_SIGNATURE_HEADERS.keyId];
+    const value = message.headers[WISSEL_SIGNATURE_HEADERS.signature];
+    if (keyId !== undefined && value !== undefined) {
+      outcomes.set(row.seq, { ...outcome, signature: { keyId, value } });
+    }
+  }
+  return outcomes;
 }

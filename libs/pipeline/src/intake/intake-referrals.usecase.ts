@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ROUTING_RULES, WisselConfig } from '@wissel/config';
 import {
+  checkSourceSystem,
   decide,
   effectivePriority,
   investigationPriority,
@@ -10,6 +11,7 @@ import {
   type CaseContext,
   type RoutingFacts,
   type RoutingRules,
+  type SourceSystemOwner,
 } from '@wissel/domain';
 import { PARSERS, type InboundFormat } from '@wissel/formats';
 import { inMessageSpan, Topics, type InboundMessage } from '@wissel/messaging';
@@ -21,6 +23,8 @@ import {
   type DecisionRows,
   type IncomingReferral,
 } from '@wissel/persistence';
+import { inboundOrigin } from '../custody/inbound-origin';
+import { PersonalDataSealer } from '../data-protection/personal-data-sealer';
 import { RoutingFactsGatherer } from '../jurisdiction/routing-facts-gatherer';
 import { DeadLetterWriter, type DeadLetter } from './dead-letter-writer';
 import { KnownMaterial, type MediaKnowledge } from './known-material';
@@ -63,9 +67,18 @@ export class IntakeReferralsUseCase {
     private readonly knownMaterial: KnownMaterial,
     private readonly routingFacts: RoutingFactsGatherer,
     private readonly metrics: WisselMetrics,
+    private readonly sealer: PersonalDataSealer,
   ) {}
 
-  async execute(format: InboundFormat, messages: InboundMessage[]): Promise<IntakeOutcome> {
+  /**
+   * `owner`: the partner whose own Kafka topic the batch was read from (W10); a referral
+   * under a source system that is not the partner's is dead-lettered.
+   */
+  async execute(
+    format: InboundFormat,
+    messages: InboundMessage[],
+    owner?: SourceSystemOwner,
+  ): Promise<IntakeOutcome> {
     const endBatch = this.metrics.time('batch');
     const endParse = this.metrics.time('parse');
     const parse = PARSERS[format];
@@ -73,8 +86,10 @@ export class IntakeReferralsUseCase {
     const rejected: DeadLetter[] = [];
     for (const message of messages) {
       const result = parse(message.value, this.config.MAX_MESSAGE_BYTES);
-      if (result.ok) parsed.push({ message, referral: result.value });
-      else rejected.push({ message, reason: result.rejection });
+      const notOwned = result.ok ? checkSourceSystem(result.value, owner) : undefined;
+      if (!result.ok) rejected.push({ message, reason: result.rejection });
+      else if (notOwned) rejected.push({ message, reason: notOwned });
+      else parsed.push({ message, referral: result.value });
       this.metrics.receivedReferral(format, result.ok ? result.value.sourceRef.system : undefined);
     }
     endParse();
@@ -116,18 +131,22 @@ export class IntakeReferralsUseCase {
     facts: RoutingFacts,
   ): Candidate {
     const keys = referralKeys(referral);
+    const id = randomUUID();
+    // Sealed before the rows are written (W11): persons and raw bytes never reach the table in clear.
+    const { skeleton, personalData } = this.sealer.sealReferral(id, referral);
     const item: IncomingReferral = {
       referral: {
-        id: randomUUID(),
+        id,
         sourceSystem: referral.sourceRef.system,
         sourceId: referral.sourceRef.id,
         format,
         schemaVersion: referral.schema,
         priority: effectivePriority(referral),
         reportedAt: referral.reportedAt,
-        origin: { topic: message.topic, partition: message.partition, offset: message.offset },
-        canonical: referral,
-        rawPayload: message.value!.toString('utf8'),
+        origin: inboundOrigin(message),
+        canonical: skeleton,
+        personalData,
+        rawPayload: this.sealer.sealRawPayload(id, message.value!),
       },
       caseKeys: { urlKeys: keys.urlKeys, hashes: keys.hashes },
       pdqHashes: keys.pdq,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type CanonicalReferral, type Decision } from '@wissel/domain';
+import { splitPersonalData, type CanonicalReferral, type Decision } from '@wissel/domain';
 import { MessageHeaders, traceHeaders, type Topics } from '@wissel/messaging';
 import { type DecisionRows } from '@wissel/persistence';
 
@@ -58,7 +58,9 @@ export function prepareDispatches(
           held: decision.held,
           confidence: decision.confidence,
         },
-        referral,
+        // Without its persons (W11): the relay adds them from the sealed referral just
+        // before signing, so the outbox never holds personal data (DispatchPersonalData).
+        referral: splitPersonalData(referral).skeleton,
       },
     };
   });

@@ -12,6 +12,7 @@ import {
 } from '@wissel/domain';
 import { Topics } from '@wissel/messaging';
 import { DecisionRecordRepository, type ReferralForRedecision } from '@wissel/persistence';
+import { PersonalDataSealer } from '../data-protection/personal-data-sealer';
 import { prepareDispatches } from '../intake/prepare-dispatches';
 import { RoutingFactsGatherer } from './routing-facts-gatherer';
 
@@ -41,6 +42,7 @@ export class RedecideReferrals {
     private readonly topics: Topics,
     private readonly decisions: DecisionRecordRepository,
     private readonly facts: RoutingFactsGatherer,
+    private readonly sealer: PersonalDataSealer,
   ) {}
 
   async redecide(rows: ReferralForRedecision[], cause: RedecisionCause): Promise<Redecision[]> {
@@ -57,7 +59,12 @@ export class RedecideReferrals {
     row: ReferralForRedecision,
     cause: RedecisionCause,
   ): Promise<Redecision | undefined> {
-    const referral = row.canonical as unknown as CanonicalReferral;
+    // The persons count for the investigation jurisdiction: opened for the decision only.
+    const referral: CanonicalReferral = this.sealer.openReferral(
+      row.referralId,
+      row.canonical,
+      row.personalData,
+    );
     const stored = factsFromEvidence(row.latest.evidence);
     const context = contextFromEvidence(row.latest.evidence);
     const [current] = await this.facts.current([{ referral, hosts: stored.hosts }]);

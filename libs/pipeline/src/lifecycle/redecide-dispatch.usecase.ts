@@ -12,6 +12,7 @@ import {
 } from '@wissel/domain';
 import { Topics } from '@wissel/messaging';
 import { DispatchLifecycleRepository, type OutboxRow } from '@wissel/persistence';
+import { DispatchPersonalData } from '../data-protection/dispatch-personal-data';
 import { prepareDispatches, type DispatchSubject } from '../intake/prepare-dispatches';
 import { RoutingFactsGatherer } from '../jurisdiction/routing-facts-gatherer';
 import { type DispatchRoute, routeLocators } from './dispatch-hosting';
@@ -57,6 +58,7 @@ export class RedecideDispatchUseCase {
     private readonly facts: RoutingFactsGatherer,
     private readonly retracer: HostRetracer,
     private readonly clock: LifecycleClock,
+    private readonly personalData: DispatchPersonalData,
   ) {}
 
   async execute(dispatchId: string): Promise<DispatchRedecision | undefined> {
@@ -80,7 +82,9 @@ export class RedecideDispatchUseCase {
     if (!dispatch || !latest || !previous) {
       throw new Error(`dispatch ${dispatchId} has no outbox row or decision to decide again from`);
     }
-    const payload = dispatch.payload as unknown as DispatchPayload;
+    // The persons count for the new decision: opened from the sealed referral (W11).
+    const [completed] = await this.personalData.complete([dispatch]);
+    const payload = completed!.payload as unknown as DispatchPayload;
     const now = this.clock.now();
 
     // A recipient's move names the new location; a re-trace's move keeps the locators.

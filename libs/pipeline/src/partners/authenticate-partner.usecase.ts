@@ -108,6 +108,11 @@ export class AuthenticatePartnerUseCase {
         signatureInput: joined(request, 'signature-input'),
         signature: joined(request, 'signature'),
         contentDigest: joined(request, 'content-digest'),
+        // Kept with the referrals it carries (W11 chain of custody, docs/chain-of-custody.md).
+        label: verified.label,
+        signatureBase: verified.signatureBase,
+        verifiedAt: this.clock.now(),
+        publicJwk: record!.publicJwk,
       },
     };
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PartnerPersistenceModule } from '@wissel/persistence';
+import { DataProtectionModule } from '../data-protection/data-protection.module';
 import { AddPartnerKeyUseCase } from './add-partner-key.usecase';
 import { AuthenticatePartnerUseCase } from './authenticate-partner.usecase';
 import { GetSubmissionStatusUseCase } from './get-submission-status.usecase';
@@ -28,7 +29,8 @@ const USE_CASES = [
  * (MessagingModule in the cluster apps).
  */
 @Module({
-  imports: [PartnerPersistenceModule],
+  // The data keys seal a batch body kept as chain-of-custody evidence (W11).
+  imports: [PartnerPersistenceModule, DataProtectionModule],
   providers: [PartnerClock, ...USE_CASES],
   exports: [PartnerClock, ...USE_CASES],
 })

@@ -3,9 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { loadConfig } from '@wissel/config';
+import { type EnvelopeCipher } from '@wissel/crypto';
 import { Topics, type MessagePublisher, type OutboundMessage } from '@wissel/messaging';
 import {
   type ClaimedSubmission,
+  type InboundEvidenceRepository,
   type NewSubmission,
   type PartnerSubmissionRepository,
 } from '@wissel/persistence';
@@ -96,6 +98,8 @@ describe('SubmitReferralsUseCase', () => {
       publisher,
       submissions as unknown as PartnerSubmissionRepository,
       new PartnerClock(),
+      { record: async () => undefined } as unknown as InboundEvidenceRepository,
+      { encrypt: () => 'sealed' } as unknown as EnvelopeCipher,
     );
   });
 

@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { WisselConfig } from '@wissel/config';
+import { EnvelopeCipher } from '@wissel/crypto';
 import { effectivePriority } from '@wissel/domain';
 import {
   MESSAGE_PUBLISHER,
@@ -9,7 +10,13 @@ import {
   type MessagePublisher,
   type OutboundMessage,
 } from '@wissel/messaging';
-import { PartnerSubmissionRepository, type ClaimedSubmission } from '@wissel/persistence';
+import {
+  InboundEvidenceRepository,
+  PartnerSubmissionRepository,
+  type ClaimedSubmission,
+} from '@wissel/persistence';
+import { jwkThumbprint } from '@wissel/signing';
+import { evidenceBodyContext } from '../custody/evidence-body';
 import { type AuthenticatedPartner } from './authenticate-partner.usecase';
 import { PartnerClock } from './partner-clock';
 import { DependencyUnavailableError, ForbiddenError } from './partner-errors';
@@ -24,6 +31,8 @@ export const PartnerMessageHeaders = {
   partnerId: 'wissel-partner-id',
   submissionId: 'wissel-submission-id',
   signatureKeyId: 'wissel-signature-key-id',
+  /** The inbound_evidence row of the signed request (W11 chain of custody). */
+  evidenceId: 'wissel-evidence-id',
 } as const;
 
 const SCHEMA_OF: Record<SubmissionFormat, string> = {
@@ -65,6 +74,8 @@ export class SubmitReferralsUseCase {
     @Inject(MESSAGE_PUBLISHER) private readonly publisher: MessagePublisher,
     private readonly submissions: PartnerSubmissionRepository,
     private readonly clock: PartnerClock,
+    private readonly evidence: InboundEvidenceRepository,
+    private readonly cipher: EnvelopeCipher,
   ) {}
 
   async execute(command: SubmitReferralsCommand): Promise<SubmissionResult[]> {
@@ -75,6 +86,7 @@ export class SubmitReferralsUseCase {
     });
     requireOwnSourceSystems(partner, referrals, batch ? 'batch' : format);
 
+    const evidenceId = await this.keepEvidence(partner, command.body, batch);
     const claims = await this.submissions.claim(
       partner.partnerId,
       referrals.map(({ referral }) => ({
@@ -84,6 +96,7 @@ export class SubmitReferralsUseCase {
         format,
       })),
       partner.evidence,
+      evidenceId,
     );
     if (claims.some((c) => c.partnerId !== partner.partnerId)) {
       // Registration keeps source systems apart; this guards against a later change.
@@ -96,7 +109,7 @@ export class SubmitReferralsUseCase {
       .map((item, i) => ({ item, claim: claims[i]! }))
       .filter(({ claim }) => claim.acceptedAt === null);
 
-    await this.produce(partner, format, toProduce);
+    await this.produce(partner, format, toProduce, evidenceId);
     const fresh = new Set(toProduce.map(({ claim }) => claim.id));
     const results = referrals.map(({ referral }, i): SubmissionResult => {
       const claim = claims[i]!;
@@ -119,6 +132,41 @@ export class SubmitReferralsUseCase {
   }
 
   /**
+   * Keeps what was verified (the signature base, the key, when) for the chain of custody:
+   * once per request, linked from each submission row and carried to the router in a
+   * header. The body is kept only for a batch (sealed, as it holds reported URLs): a single
+   * referral's body is its raw payload, which the router stores anyway.
+   */
+  private async keepEvidence(
+    partner: AuthenticatedPartner,
+    body: Buffer,
+    batch: boolean,
+  ): Promise<string | null> {
+    const e = partner.evidence;
+    if (e.signatureBase === undefined || e.label === undefined) return null;
+    const id = randomUUID();
+    await this.evidence.record({
+      id,
+      partnerId: partner.partnerId,
+      verifiedAt: e.verifiedAt ?? this.clock.now(),
+      label: e.label,
+      keyId: e.keyId,
+      alg: e.alg,
+      created: e.created,
+      nonce: e.nonce,
+      signatureInput: e.signatureInput,
+      signature: e.signature,
+      signatureBase: e.signatureBase,
+      contentDigest: e.contentDigest,
+      publicJwk: e.publicJwk ?? null,
+      keyThumbprint: e.publicJwk ? jwkThumbprint(e.publicJwk) : null,
+      bodySha256: createHash('sha256').update(body).digest('hex'),
+      sealedBody: batch ? this.cipher.encrypt(body, evidenceBodyContext(id)) : null,
+    });
+    return id;
+  }
+
+  /**
    * Urgent canonical referrals (threat to life, escalated) take the urgent inbound topic, so
    * they overtake the normal backlog (W6); X-ARF reports are never urgent.
    */
@@ -133,6 +181,7 @@ export class SubmitReferralsUseCase {
     partner: AuthenticatedPartner,
     format: SubmissionFormat,
     items: Array<{ item: SubmittedReferral; claim: ClaimedSubmission }>,
+    evidenceId: string | null,
   ): Promise<void> {
     if (items.length === 0) return;
     const messages: OutboundMessage[] = items.map(({ item, claim }) => ({
@@ -144,6 +193,7 @@ export class SubmitReferralsUseCase {
         [PartnerMessageHeaders.partnerId]: partner.partnerId,
         [PartnerMessageHeaders.submissionId]: claim.id,
         [PartnerMessageHeaders.signatureKeyId]: partner.evidence.keyId,
+        ...(evidenceId === null ? {} : { [PartnerMessageHeaders.evidenceId]: evidenceId }),
       },
     }));
     try {

@@ -3,11 +3,11 @@ import {
   decide,
   factsFromEvidence,
   WhatIfTally,
-  type CanonicalReferral,
   type RoutingRules,
   type WhatIfReport,
 } from '@wissel/domain';
 import { type DecidedReferralPageOptions, type DecidedReferralReader } from '@wissel/persistence';
+import { type PersonalDataSealer } from '../data-protection/personal-data-sealer';
 
 export interface WhatIfOptions extends DecidedReferralPageOptions {
   /** Example referral ids kept per kind of change. */
@@ -20,14 +20,18 @@ export interface WhatIfOptions extends DecidedReferralPageOptions {
  * no DNS query is made and the only difference is the rules. Nothing is written.
  */
 export class WhatIfUseCase {
-  constructor(private readonly reader: DecidedReferralReader) {}
+  constructor(
+    private readonly reader: DecidedReferralReader,
+    /** Opens the sealed persons (they count for the investigation jurisdiction). */
+    private readonly sealer: PersonalDataSealer,
+  ) {}
 
   async execute(candidate: RoutingRules, options: WhatIfOptions = {}): Promise<WhatIfReport> {
     const tally = new WhatIfTally(options.examplesPerChange);
     for await (const stored of this.reader.all(options)) {
       const { evidence } = stored.decision;
       const next = decide(
-        stored.canonical as unknown as CanonicalReferral,
+        this.sealer.openReferral(stored.referralId, stored.canonical, stored.personalData),
         candidate,
         contextFromEvidence(evidence),
         factsFromEvidence(evidence),

@@ -1,0 +1,27 @@
+import { maskReferralUrls, maskUrl } from './mask-url';
+
+describe('maskUrl', () => {
+  it('keeps scheme and host only', () => {
+    expect(maskUrl('https://Example.test:8443/a/b.jpg?x=1#f')).toBe(
+      'https://example.test:8443/[masked]',
+    );
+    expect(maskUrl('not a url')).toBe('[masked]');
+  });
+
+  it('masks every locator url and parentUrl, leaving the rest', () => {
+    const masked = maskReferralUrls({
+      id: 'r',
+      locators: [
+        { kind: 'web_page', url: 'http://h.test/p', parentUrl: 'http://p.test/q' },
+        { kind: 'other' },
+      ],
+    });
+    expect(masked).toEqual({
+      id: 'r',
+      locators: [
+        { kind: 'web_page', url: 'http://h.test/[masked]', parentUrl: 'http://p.test/[masked]' },
+        { kind: 'other' },
+      ],
+    });
+  });
+});

@@ -1,0 +1,2 @@
+export * from './sealed-referral.repository';
+export * from './retention.repository';

@@ -1,0 +1,299 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
+import { AuditTrail } from '../audit/audit-trail';
+
+/** A referral about to be anonymised: what the statistics keep of it. */
+export interface ExpiringReferral {
+  id: string;
+  receivedAt: Date;
+  format: string;
+  sourceSystem: string;
+  rule: string | null;
+  removalCountries: string[];
+  recipients: string[];
+}
+
+export interface StatsRow {
+  day: string;
+  format: string;
+  sourceSystem: string;
+  rule: string;
+  hostingCountry: string;
+  recipient: string;
+  referrals: number;
+}
+
+/**
+ * A referral whose data must stay past its retention: the decision in force is held by a
+ * police hold, or a dispatch's lifecycle is open (notice sent or escalated and not ended, or
+ * a re-decision asked for and not made). Mirrors mayPurgeReferral in libs/domain.
+ */
+const PROTECTED = (r: string) => `(
+  EXISTS (SELECT 1 FROM decision d WHERE d.referral_id = ${r}.id AND d.held
+           AND NOT EXISTS (SELECT 1 FROM decision n WHERE n.supersedes_id = d.id))
+  OR EXISTS (SELECT 1 FROM dispatch_state s WHERE s.referral_id = ${r}.id
+           AND ((s.status IN ('notice_sent', 'escalated') AND s.ended_at IS NULL)
+             OR (s.redecision IS NOT NULL AND s.redecided_at IS NULL))))`;
+
+const REFERRALS_TO_ANONYMISE = `
+  FROM referral r
+ WHERE r.anonymised_at IS NULL AND r.received_at < $1 AND NOT ${PROTECTED('r')}`;
+
+const RAW_TO_DROP = `
+  FROM referral r
+ WHERE r.raw_payload IS NOT NULL AND r.received_at < $1 AND NOT ${PROTECTED('r')}`;
+
+const BATCH_BODIES_TO_DROP = `
+  FROM inbound_evidence e
+ WHERE e.sealed_body IS NOT NULL AND e.verified_at < $1`;
+
+const DISPATCHES_TO_STRIP = `
+  FROM outbox o JOIN referral r ON r.id = o.referral_id
+ WHERE o.payload ? 'referral' AND o.published_at IS NOT NULL AND o.published_at < $1
+   AND NOT ${PROTECTED('r')}`;
+
+/** Consumed by every group that reads the topic (a topic nobody reads: by age alone). */
+const MESSAGES = (topicTest: string) => `
+  FROM message_log m
+ WHERE m.produced_at < $1 AND m.topic ${topicTest} $2
+   AND NOT EXISTS (SELECT 1 FROM consumer_offset c
+                    WHERE c.topic = m.topic AND c.partition = m.partition
+                      AND c.next_offset <= m."offset")`;
+
+const SUBMISSIONS = `
+  FROM partner_submission s
+ WHERE s.received_at < $1 AND s.accepted_at IS NOT NULL`;
+
+/** Counts what `gone` removed into purged_stats_daily ($X: the data class), returns how many. */
+const ADD_PURGED = `,
+  added AS (
+    INSERT INTO purged_stats_daily (day, data_class, detail, rows)
+    SELECT (g.at AT TIME ZONE 'UTC')::date, $X, g.detail, count(*) FROM gone g GROUP BY 1, 3
+    ON CONFLICT (day, data_class, detail)
+    DO UPDATE SET rows = purged_stats_daily.rows + EXCLUDED.rows)
+  SELECT count(*) AS n FROM gone`;
+
+/**
+ * The retention purge's statements (W11). Each works on at most `limit` rows, oldest first,
+ * skipping rows another transaction holds, and counts what it removes into the statistics
+ * in the same transaction: a purge that rolls back counts nothing. `count*` methods are the
+ * dry run: the same conditions, nothing changed.
+ */
+@Injectable()
+export class RetentionRepository {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  /**
+   * Anonymises expired referrals: drops the sealed persons, the raw payload and any persons
+   * still in the clear; keeps the skeleton (locators, hashes), the case and the decisions.
+   * `fold` turns the referrals into statistics rows (libs/domain), added before the drop.
+   */
+  async anonymiseReferrals(
+    cutoff: Date,
+    now: Date,
+    limit: number,
+    fold: (referrals: ExpiringReferral[]) => StatsRow[],
+  ): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const expiring = await this.expiringReferrals(manager, cutoff, limit);
+      if (expiring.length === 0) return 0;
+      await addReferralStats(manager, fold(expiring));
+      await manager.query(
+        `UPDATE referral SET personal_data = NULL, raw_payload = NULL, anonymised_at = $2,
+                canonical = canonical - 'persons'
+          WHERE id = ANY($1::uuid[])`,
+        [expiring.map((r) => r.id), now],
+      );
+      await this.audited(manager, 'personal_data', cutoff, expiring.length);
+      return expiring.length;
+    });
+  }
+
+  async countReferralsToAnonymise(cutoff: Date): Promise<number> {
+    return this.count(`SELECT count(*) AS n ${REFERRALS_TO_ANONYMISE}`, [cutoff]);
+  }
+
+  /** Drops expired raw payloads (the referral stays, with its sealed persons until their own expiry). */
+  async dropRawPayloads(cutoff: Date, limit: number): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const [done]: Array<{ n: string }> = await manager.query(
+        `WITH doomed AS (SELECT r.id ${RAW_TO_DROP} ORDER BY r.received_at LIMIT $2 FOR UPDATE OF r SKIP LOCKED),
+              gone AS (UPDATE referral x SET raw_payload = NULL FROM doomed
+                        WHERE x.id = doomed.id RETURNING x.received_at AS at, x.format AS detail)${ADD_PURGED.replace('$X', `'raw_payload'`)}`,
+        [cutoff, limit],
+      );
+      // A signed batch body (chain of custody) holds the raw payloads of the referrals it
+      // carried: it goes by the same retention, counted under the detail 'batch_body'.
+      const [bodies]: Array<{ n: string }> = await manager.query(
+        `WITH doomed AS (SELECT e.id ${BATCH_BODIES_TO_DROP} ORDER BY e.verified_at LIMIT $2 FOR UPDATE OF e SKIP LOCKED),
+              gone AS (UPDATE inbound_evidence x SET sealed_body = NULL FROM doomed
+                        WHERE x.id = doomed.id RETURNING x.verified_at AS at, 'batch_body' AS detail)${ADD_PURGED.replace('$X', `'raw_payload'`)}`,
+        [cutoff, limit],
+      );
+      return this.audited(manager, 'raw_payload', cutoff, Number(done!.n) + Number(bodies!.n));
+    });
+  }
+
+  async countRawPayloadsToDrop(cutoff: Date): Promise<number> {
+    return (
+      (await this.count(`SELECT count(*) AS n ${RAW_TO_DROP}`, [cutoff])) +
+      (await this.count(`SELECT count(*) AS n ${BATCH_BODIES_TO_DROP}`, [cutoff]))
+    );
+  }
+
+  /** Removes the referral from delivered outbox rows; ids, recipient and decision stay. */
+  async stripDispatchPayloads(cutoff: Date, limit: number): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const [done]: Array<{ n: string }> = await manager.query(
+        `WITH doomed AS (SELECT o.seq ${DISPATCHES_TO_STRIP} ORDER BY o.seq LIMIT $2 FOR UPDATE OF o SKIP LOCKED),
+              gone AS (UPDATE outbox x SET payload = x.payload - 'referral' FROM doomed
+                        WHERE x.seq = doomed.seq RETURNING x.published_at AS at, x.recipient_id AS detail)${ADD_PURGED.replace('$X', `'dispatch_payload'`)}`,
+        [cutoff, limit],
+      );
+      return this.audited(manager, 'dispatch_payload', cutoff, Number(done!.n));
+    });
+  }
+
+  async countDispatchPayloadsToStrip(cutoff: Date): Promise<number> {
+    return this.count(`SELECT count(*) AS n ${DISPATCHES_TO_STRIP}`, [cutoff]);
+  }
+
+  /** Embedded mode: deletes consumed messages of every topic but the dead-letter one. */
+  async deleteMessages(cutoff: Date, deadLetterTopic: string, limit: number): Promise<number> {
+    return this.deleteFromLog(cutoff, '<>', deadLetterTopic, limit, 'message_log', 'm.topic');
+  }
+
+  /** Embedded mode: deletes dead letters (rejected inputs with their bytes), counted per reason. */
+  async deleteDeadLetters(cutoff: Date, deadLetterTopic: string, limit: number): Promise<number> {
+    return this.deleteFromLog(
+      cutoff,
+      '=',
+      deadLetterTopic,
+      limit,
+      'dead_letter',
+      `coalesce(m.headers->>'wissel-dlq-reason', '-')`,
+    );
+  }
+
+  async countMessages(
+    cutoff: Date,
+    deadLetterTopic: string,
+    deadLetters: boolean,
+  ): Promise<number> {
+    return this.count(`SELECT count(*) AS n ${MESSAGES(deadLetters ? '=' : '<>')}`, [
+      cutoff,
+      deadLetterTopic,
+    ]);
+  }
+
+  /** Deletes accepted partner submissions past retention, counted per partner. */
+  async deleteSubmissions(cutoff: Date, limit: number): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const [done]: Array<{ n: string }> = await manager.query(
+        `WITH doomed AS (SELECT s.id ${SUBMISSIONS} ORDER BY s.received_at LIMIT $2 FOR UPDATE OF s SKIP LOCKED),
+              gone AS (DELETE FROM partner_submission x USING doomed
+                        WHERE x.id = doomed.id RETURNING x.received_at AS at, x.partner_id AS detail)${ADD_PURGED.replace('$X', `'submission'`)}`,
+        [cutoff, limit],
+      );
+      return this.audited(manager, 'submission', cutoff, Number(done!.n));
+    });
+  }
+
+  async countSubmissions(cutoff: Date): Promise<number> {
+    return this.count(`SELECT count(*) AS n ${SUBMISSIONS}`, [cutoff]);
+  }
+
+  private async deleteFromLog(
+    cutoff: Date,
+    topicTest: '=' | '<>',
+    deadLetterTopic: string,
+    limit: number,
+    dataClass: string,
+    detail: string,
+  ): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const [done]: Array<{ n: string }> = await manager.query(
+        `WITH doomed AS (SELECT m.topic, m.partition, m."offset", ${detail} AS detail
+                           ${MESSAGES(topicTest)} ORDER BY m.produced_at LIMIT $3 FOR UPDATE OF m SKIP LOCKED),
+              gone AS (DELETE FROM message_log x USING doomed
+                        WHERE x.topic = doomed.topic AND x.partition = doomed.partition
+                          AND x."offset" = doomed."offset"
+                        RETURNING x.produced_at AS at, doomed.detail)${ADD_PURGED.replace('$X', '$4::text')}`,
+        [cutoff, deadLetterTopic, limit, dataClass],
+      );
+      return this.audited(manager, dataClass, cutoff, Number(done!.n));
+    });
+  }
+
+  /** One audit event per purge statement: the class and counts, never ids or content. */
+  private async audited(
+    manager: EntityManager,
+    dataClass: string,
+    cutoff: Date,
+    rows: number,
+  ): Promise<number> {
+    if (rows > 0) {
+      await this.audit.record(manager, {
+        action: 'retention.purged',
+        subject: dataClass,
+        details: { rows, cutoff: cutoff.toISOString() },
+      });
+    }
+    return rows;
+  }
+
+  private async expiringReferrals(
+    manager: EntityManager,
+    cutoff: Date,
+    limit: number,
+  ): Promise<ExpiringReferral[]> {
+    const rows: Array<ExpiringReferral & { receivedAt: Date | string }> = await manager.query(
+      `SELECT r.id, r.received_at AS "receivedAt", r.format, r.source_system AS "sourceSystem",
+              d.rule, coalesce(d.removal_countries, '[]') AS "removalCountries",
+              coalesce(d.recipients, '[]') AS recipients
+         FROM (SELECT r.* ${REFERRALS_TO_ANONYMISE}
+                ORDER BY r.received_at LIMIT $2 FOR UPDATE OF r SKIP LOCKED) r
+         LEFT JOIN LATERAL (
+              SELECT d.rule, d.removal_countries, d.recipients FROM decision d
+               WHERE d.referral_id = r.id
+                 AND NOT EXISTS (SELECT 1 FROM decision n WHERE n.supersedes_id = d.id)
+               ORDER BY d.decided_at DESC LIMIT 1) d ON true`,
+      [cutoff, limit],
+    );
+    return rows.map((r) => ({ ...r, receivedAt: new Date(r.receivedAt) }));
+  }
+
+  private async count(sql: string, params: unknown[]): Promise<number> {
+    const [row]: Array<{ n: string }> = await this.dataSource.query(sql, params);
+    return Number(row!.n);
+  }
+}
+
+async function addReferralStats(manager: EntityManager, rows: StatsRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await manager.query(
+    `INSERT INTO referral_stats_daily (day, format, source_system, rule, hosting_country, recipient, referrals)
+     SELECT s.day, s.format, s.source_system, s.rule, s.hosting_country, s.recipient, s.referrals
+       FROM jsonb_to_recordset($1::jsonb) AS s(day date, format text, source_system text, rule text,
+            hosting_country text, recipient text, referrals bigint)
+     ON CONFLICT (day, format, source_system, rule, hosting_country, recipient)
+     DO UPDATE SET referrals = referral_stats_daily.referrals + EXCLUDED.referrals`,
+    [
+      JSON.stringify(
+        rows.map((r) => ({
+          day: r.day,
+          format: r.format,
+          source_system: r.sourceSystem,
+          rule: r.rule,
+          hosting_country: r.hostingCountry,
+          recipient: r.recipient,
+          referrals: r.referrals,
+        })),
+      ),
+    ],
+  );
+}

@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { ReferralRevealRepository, type RevealedLocator } from '@wissel/persistence';
+import { MalformedRequestError, NotFoundError } from '../partners/partner-errors';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_REASON = 500;
+
+/**
+ * An operator reveals a referral's reported URLs (masked everywhere else), giving a reason.
+ * The audit event (actor, referral id, reason) commits before the URLs are returned. The
+ * reason is kept in the audit log, which holds no URL or personal data: one that holds a
+ * URL is refused.
+ */
+@Injectable()
+export class RevealReferralUrlsUseCase {
+  constructor(private readonly reveals: ReferralRevealRepository) {}
+
+  async execute(
+    referralId: string,
+    reason: unknown,
+  ): Promise<{ referralId: string; locators: RevealedLocator[] }> {
+    const text = typeof reason === 'string' ? reason.trim() : '';
+    if (text === '' || text.length > MAX_REASON) {
+      throw new MalformedRequestError(
+        'reveal_reason_required',
+        `a reason (1–${MAX_REASON} characters) is required to reveal URLs`,
+        { field: '/reason' },
+      );
+    }
+    if (/:\/\/|www\./i.test(text)) {
+      throw new MalformedRequestError(
+        'reveal_reason_invalid',
+        'the reason goes into the audit log, which never holds a URL',
+        { field: '/reason' },
+      );
+    }
+    const locators = UUID.test(referralId)
+      ? await this.reveals.reveal(referralId, {
+          action: 'referral.urls_revealed',
+          subject: referralId,
+          details: { reason: text },
+        })
+      : undefined;
+    if (!locators) throw new NotFoundError('referral_not_found', 'no referral with this id');
+    return { referralId, locators };
+  }
+}

@@ -1,0 +1,3 @@
+export * from './retention-clock';
+export * from './purge-expired-data.usecase';
+export * from './retention.module';
