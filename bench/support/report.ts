@@ -55,7 +55,7 @@ export function renderReport(input: ReportInput): string {
   const out: string[] = [];
   out.push('# Benchmarks', '');
   out.push(
-    `Written by \`npm run bench\` (bench/run.ts) on ${input.startedAt}${input.quick ? ' with **BENCH_QUICK=1** (small sizes: a smoke test, not figures)' : ''}. How to run and read them: [bench/README.md](bench/README.md).`,
+    `Written by \`npm run bench\` (bench/run.ts) on ${input.startedAt}${input.quick ? ' with **BENCH_QUICK=1** (small sizes: a smoke test, not figures)' : ''}. How to run and read them: [bench/README.md](bench/README.md); how the path was profiled and optimised: [docs/performance.md](docs/performance.md).`,
     '',
   );
   out.push('## Machine', '');

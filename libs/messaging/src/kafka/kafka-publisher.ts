@@ -1,6 +1,19 @@
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import { type MessagePublisher, type OutboundMessage } from '../message-bus.port';
+import { SendCoalescer } from './send-coalescer';
 import { withTraceHeaders } from './trace-headers';
+
+/**
+ * Concurrent publishes gathered into one request stay well under the broker's default
+ * message.max.bytes (1 MiB per partition batch) even when they all land on one partition.
+ */
+const MAX_COALESCED_BYTES = 512 * 1024;
+
+interface Outgoing {
+  topic: string;
+  message: Message;
+  size: number;
+}
 
 /**
  * Idempotent producer with acks=all: a resolved publish is on every in-sync replica, and
@@ -8,6 +21,7 @@ import { withTraceHeaders } from './trace-headers';
  */
 export class KafkaPublisher implements MessagePublisher {
   private readonly producer: Producer;
+  private readonly coalescer: SendCoalescer<Outgoing>;
   private connected = false;
 
   constructor(kafka: Kafka) {
@@ -24,6 +38,7 @@ export class KafkaPublisher implements MessagePublisher {
     });
     this.producer.on(this.producer.events.CONNECT, () => (this.connected = true));
     this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
+    this.coalescer = new SendCoalescer((items) => this.sendBatch(items), MAX_COALESCED_BYTES);
   }
 
   private connecting?: Promise<void>;
@@ -49,28 +64,33 @@ export class KafkaPublisher implements MessagePublisher {
     return this.connected && !this.lastPublishFailed;
   }
 
+  /** Resolves once these messages are on every in-sync replica (acks=all). */
   async publish(messages: OutboundMessage[]): Promise<void> {
     if (messages.length === 0) return;
     await this.connect();
-    const byTopic = new Map<string, OutboundMessage[]>();
-    for (const m of messages) {
-      const list = byTopic.get(m.topic);
-      if (list) list.push(m);
-      else byTopic.set(m.topic, [m]);
+    // Headers are taken now, in the caller's trace context: the active trace goes along
+    // unless the message already carries one (a relayed outbox row keeps the trace of the
+    // referral it belongs to).
+    await this.coalescer.submit(
+      messages.map((m) => ({
+        topic: m.topic,
+        message: { key: m.key, value: m.value, headers: withTraceHeaders(m.headers) },
+        size: byteLength(m.value) + byteLength(m.key),
+      })),
+    );
+  }
+
+  private async sendBatch(items: Outgoing[]): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    for (const { topic, message } of items) {
+      const list = byTopic.get(topic);
+      if (list) list.push(message);
+      else byTopic.set(topic, [message]);
     }
     try {
       await this.producer.sendBatch({
         acks: -1,
-        topicMessages: [...byTopic].map(([topic, list]) => ({
-          topic,
-          // The active trace goes along unless the message already carries one (a relayed
-          // outbox row keeps the trace of the referral it belongs to).
-          messages: list.map((m) => ({
-            key: m.key,
-            value: m.value,
-            headers: withTraceHeaders(m.headers),
-          })),
-        })),
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
       this.lastPublishFailed = false;
     } catch (error) {
@@ -78,4 +98,8 @@ export class KafkaPublisher implements MessagePublisher {
       throw error;
     }
   }
+}
+
+function byteLength(value: Buffer | string): number {
+  return typeof value === 'string' ? Buffer.byteLength(value) : value.length;
 }
