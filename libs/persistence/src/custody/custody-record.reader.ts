@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
 import { AuditTrail } from '../audit/audit-trail';
+import { type NewInboundEvidence } from '../partners/inbound-evidence.repository';
 
 /** The referral row as stored; `rawPayload` and `personalData` may be sealed (W11 at rest). */
 export interface CustodyReferralRow {
@@ -29,25 +30,8 @@ export interface CustodySubmissionRow {
   evidenceId: string | null;
 }
 
-export interface CustodyEvidenceRow {
-  id: string;
-  partnerId: string;
-  verifiedAt: Date;
-  label: string;
-  keyId: string;
-  alg: string;
-  created: Date;
-  nonce: string;
-  signatureInput: string;
-  signature: string;
-  signatureBase: string;
-  contentDigest: string;
-  publicJwk: Record<string, unknown> | null;
-  keyThumbprint: string | null;
-  bodySha256: string;
-  /** A batch body, sealed at rest (see the chain-of-custody migration). */
-  sealedBody: string | null;
-}
+/** The evidence row as stored (the same shape the gateway records). */
+export type CustodyEvidenceRow = NewInboundEvidence;
 
 export interface CustodyDecisionRow {
   id: string;

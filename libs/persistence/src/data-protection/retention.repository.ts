@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { type ReferralStatsRow } from '@wissel/domain';
 import { type DataSource, type EntityManager } from 'typeorm';
 import { AuditTrail } from '../audit/audit-trail';
 
@@ -14,15 +15,8 @@ export interface ExpiringReferral {
   recipients: string[];
 }
 
-export interface StatsRow {
-  day: string;
-  format: string;
-  sourceSystem: string;
-  rule: string;
-  hostingCountry: string;
-  recipient: string;
-  referrals: number;
-}
+/** The statistics rows are the domain's (libs/domain retention-stats). */
+export type StatsRow = ReferralStatsRow;
 
 /**
  * A referral whose data must stay past its retention: the decision in force is held by a
