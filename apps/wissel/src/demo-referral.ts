@@ -14,7 +14,7 @@ export function demoReferral(n: number): Record<string, unknown> {
   const hex = (bytes: number) =>
     Array.from({ length: bytes * 2 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
   return {
-    schema: 'wissel.referral/1',
+    schema: 'wissel.referral/2',
     source: { kind: 'hotline', organisation: DEMO_PARTNER.name, country: 'NL' },
     sourceRef: { system: DEMO_PARTNER.sourceSystem, id: `DEMO-${randomUUID()}` },
     reportedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),

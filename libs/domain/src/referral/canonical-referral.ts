@@ -1,10 +1,17 @@
 /**
- * The canonical referral, version 1: the one shape every inbound format is mapped onto.
- * The JSON Schema in libs/formats is the source of truth for validation; these types
- * mirror it for the code. Unknown inbound fields are not modelled here: they stay in the
- * raw payload that is stored beside the canonical form.
+ * The canonical referral: the one shape every inbound format is mapped onto. Version 2
+ * adds what real partners' formats carry (ICCAM, X-ARF v4, NCMEC's report): per-locator
+ * hosting hints, a classification without a hash, more content types, victims' age, the
+ * actions already taken. Version 1 documents are still accepted and read as version 2
+ * (every v1 document is a valid v2 document once its `schema` is changed). The JSON
+ * Schemas in libs/formats are the source of truth for validation; these types mirror
+ * them for the code. Unknown inbound fields are not modelled here: they stay in the raw
+ * payload that is stored beside the canonical form.
  */
 export const REFERRAL_SCHEMA_V1 = 'wissel.referral/1';
+export const REFERRAL_SCHEMA_V2 = 'wissel.referral/2';
+/** The version every referral is held in once parsed, whatever version it came in. */
+export const REFERRAL_SCHEMA = REFERRAL_SCHEMA_V2;
 
 export type Priority = 'normal' | 'high' | 'urgent';
 export type SourceKind = 'hotline' | 'reporting_centre' | 'abuse_desk' | 'police' | 'other';
@@ -38,6 +45,18 @@ export interface Incident {
   batched?: { reason: string; incidentCount?: number };
   /** Other systems' ids for the same report (e.g. an NCMEC report id). */
   externalRefs?: Array<{ system: string; id: string }>;
+  /** What kind of exploitation (X-ARF csem `exploitation_type`, NCMEC's incident type). */
+  exploitationType?: string;
+  /** Where it happened, e.g. social_media, messaging_app (X-ARF csem `platform`). */
+  platform?: string;
+  /** Whom the sender has reported it to, or must (X-ARF `reporting_obligations`). */
+  reportedTo?: string[];
+  /** The service already suspended the accounts involved. */
+  accountSuspended?: boolean;
+  /** The sender's confidence in its own report, 0 to 1. */
+  confidence?: number;
+  /** Free labels from the sender (X-ARF `tags`, NCMEC's report annotations). */
+  tags?: string[];
 }
 
 export interface Locator {
@@ -51,6 +70,40 @@ export interface Locator {
   observedAt?: string;
   thirdPartyHosted?: boolean;
   publiclyAvailable?: boolean;
+  /** What the sender believes about this locator's hosting (v2): evidence, never the decision. */
+  hints?: LocatorHints;
+  /** The sender says the content is already gone (X-ARF `content_removed`, ICCAM CR/CU). */
+  contentRemoved?: boolean;
+  /** What the sender or others already did about this locator, oldest first (ICCAM actions). */
+  actions?: LocatorAction[];
+}
+
+/** Per-locator hosting hints, as ICCAM gives them per URL. */
+export interface LocatorHints extends HostingHints {
+  /** The sender saw the host behind a CDN or reverse proxy. */
+  behindCdn?: boolean;
+  /** The country the sender's network assigned the item to (ICCAM's assigned country). */
+  assignedCountry?: string;
+}
+
+export const LOCATOR_ACTIONS = [
+  'referred_to_police',
+  'notice_sent',
+  'removed',
+  'unavailable',
+  'moved',
+  'not_illegal',
+  'other',
+] as const;
+export type LocatorActionKind = (typeof LOCATOR_ACTIONS)[number];
+
+export interface LocatorAction {
+  action: LocatorActionKind;
+  at?: string;
+  /** The sender's reason code or words, e.g. an ICCAM action reason. */
+  reason?: string;
+  /** Who acted: a hotline, a country, an organisation. */
+  by?: string;
 }
 
 export interface MediaHashes {
@@ -63,12 +116,33 @@ export interface MediaHashes {
   photodna?: string;
 }
 
+export type MediaType = 'image' | 'video' | 'audio' | 'text' | 'container' | 'link' | 'other';
+
+/** One assessment of a media item (interpol-baseline or the industry scale), with who and when. */
+export interface Classification {
+  scheme: string;
+  value: string;
+  assessedBy?: string;
+  assessedAt?: string;
+  /** The youngest victim's age group as assessed: infant, toddler, prepubescent, pubescent, unknown. */
+  ageGroup?: string;
+  /** female, male, both, unknown. */
+  gender?: string;
+}
+
 export interface Media {
   locator?: number;
-  mediaType?: 'image' | 'video' | 'other';
+  mediaType?: MediaType;
   fileName?: string;
+  /**
+   * The hashes; `{}` when a v2 item carries only a classification (an ICCAM verdict on an
+   * item nobody hashed). A v1 item always has at least one.
+   */
   hashes: MediaHashes;
-  classification?: { scheme: string; value: string; assessedBy?: string };
+  /** The assessment in force. */
+  classification?: Classification;
+  /** Earlier assessments, oldest first (ICCAM's assessment history). */
+  assessments?: Classification[];
   flags?: Record<string, boolean>;
 }
 
@@ -89,6 +163,8 @@ export interface Account {
 /** Someone involved: the basis of the investigation jurisdiction. Personal data. */
 export interface Person {
   role: 'uploader' | 'account' | 'victim';
+  /** A victim's estimated age range: infant, toddler, prepubescent, pubescent, unknown. */
+  ageRange?: string;
   ipEvents?: IpEvent[];
   estimatedCountry?: string;
   accounts?: Account[];
@@ -102,7 +178,7 @@ export interface HostingHints {
 }
 
 export interface CanonicalReferral {
-  schema: typeof REFERRAL_SCHEMA_V1;
+  schema: typeof REFERRAL_SCHEMA;
   source: ReferralSource;
   sourceRef: SourceRef;
   reportedAt: string;

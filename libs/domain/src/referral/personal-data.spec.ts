@@ -2,7 +2,7 @@ import { type CanonicalReferral } from './canonical-referral';
 import { holdsPersonalData, joinPersonalData, splitPersonalData } from './personal-data';
 
 const referral: CanonicalReferral = {
-  schema: 'wissel.referral/1',
+  schema: 'wissel.referral/2',
   source: { kind: 'hotline', organisation: 'IWF', country: 'GB' },
   sourceRef: { system: 'IWF', id: 'r-1' },
   reportedAt: '2026-01-01T00:00:00Z',

@@ -16,7 +16,7 @@ const rules: RoutingRules = {
   ]),
 };
 const referral = {
-  schema: 'wissel.referral/1',
+  schema: 'wissel.referral/2',
   source: { kind: 'hotline', organisation: 'x' },
   sourceRef: { system: 'X', id: '1' },
   reportedAt: '2026-11-22T00:00:00Z',

@@ -37,7 +37,7 @@ const rules: RoutingRules = {
 
 function referral(urls: string[], overrides: Partial<CanonicalReferral> = {}): CanonicalReferral {
   return {
-    schema: 'wissel.referral/1',
+    schema: 'wissel.referral/2',
     source: { kind: 'hotline', organisation: 'IWF' },
     sourceRef: { system: 'IWF', id: '1' },
     reportedAt: '2026-12-01T00:00:00Z',

@@ -48,7 +48,7 @@ describe('parseCanonicalReferral', () => {
     ['a JSON array', Buffer.from('[]'), 'invalid_json', undefined],
     [
       'another schema',
-      bytes({ ...example, schema: 'wissel.referral/2' }),
+      bytes({ ...example, schema: 'wissel.referral/3' }),
       'unsupported_schema',
       '/schema',
     ],

@@ -4,12 +4,14 @@ import {
   canonicalUrl,
   InvalidUrlError,
   REFERRAL_SCHEMA_V1,
+  REFERRAL_SCHEMA_V2,
   type CanonicalReferral,
 } from '@wissel/domain';
 import { decodeJsonObject } from '../decode-json';
 import { reject, type ParseResult } from '../rejection';
 import { schemaViolation } from '../schema-violation';
-import schema from './referral.v1.schema.json';
+import schemaV1 from './referral.v1.schema.json';
+import schemaV2 from './referral.v2.schema.json';
 
 // One compiled validator per process. removeAdditional strips unknown properties from the
 // canonical form (the raw payload keeps them); useDefaults fills empty lists.
@@ -20,10 +22,13 @@ const ajv = new Ajv2020({
   strict: true,
 });
 addFormats(ajv, ['date-time', 'uri', 'ipv4', 'ipv6']);
-const validate = ajv.compile<CanonicalReferral>(schema);
+const validateV1 = ajv.compile<CanonicalReferral>(schemaV1);
+const validate = ajv.compile<CanonicalReferral>(schemaV2);
 
-/** The canonical JSON Schema of referral v1, as published to partners. */
-export const canonicalReferralSchema = schema;
+/** The canonical JSON Schema of the current referral version, as published to partners. */
+export const canonicalReferralSchema = schemaV2;
+/** The JSON Schema of referral v1, still accepted. */
+export const canonicalReferralSchemaV1 = schemaV1;
 
 /**
  * Parses one canonical referral message. Any input gives a referral or a rejection,
@@ -37,14 +42,24 @@ export function parseCanonicalReferral(
   if (!json.ok) return json;
   const document = json.value;
   const declared = document.schema;
+  if (declared === REFERRAL_SCHEMA_V2) return validateCanonicalReferral(document);
   if (declared !== REFERRAL_SCHEMA_V1) {
-    return reject('unsupported_schema', `schema must be "${REFERRAL_SCHEMA_V1}"`, '/schema');
+    return reject(
+      'unsupported_schema',
+      `schema must be "${REFERRAL_SCHEMA_V2}" or "${REFERRAL_SCHEMA_V1}"`,
+      '/schema',
+    );
   }
-  return validateCanonicalReferral(document);
+  // Twice, as below. A valid v1 document is a valid v2 document: only its version changes.
+  if (!validateV1(document) || !validateV1(document)) {
+    return schemaViolation(validateV1.errors, REFERRAL_SCHEMA_V1);
+  }
+  const upgraded: CanonicalReferral = { ...document, schema: REFERRAL_SCHEMA_V2 };
+  return checkUrls(upgraded) ?? checkStorable(upgraded) ?? { ok: true, value: upgraded };
 }
 
 /**
- * Validates a document as canonical referral v1. Mappers from other formats end here
+ * Validates a document as canonical referral v2. Mappers from other formats end here
  * too, so nothing they build can be less valid than what a partner may send. Strips
  * unknown properties and fills defaults in place.
  */
@@ -53,9 +68,26 @@ export function validateCanonicalReferral(document: unknown): ParseResult<Canoni
   // as minProperties have counted them (`"hashes": {"x": 1}` passed and was left empty;
   // found by fuzzing). The second pass judges what is actually kept.
   if (!validate(document) || !validate(document)) {
-    return schemaViolation(validate.errors, 'wissel.referral/1');
+    return schemaViolation(validate.errors, REFERRAL_SCHEMA_V2);
   }
-  return checkUrls(document) ?? checkStorable(document) ?? { ok: true, value: document };
+  return (
+    checkUrls(document) ??
+    checkMedia(document) ??
+    checkStorable(document) ?? { ok: true, value: document }
+  );
+}
+
+/** A v2 media item may lack hashes (an assessed item nobody hashed), but not both. */
+function checkMedia(referral: CanonicalReferral): ParseResult<never> | undefined {
+  const index = referral.media.findIndex(
+    (m) => Object.keys(m.hashes).length === 0 && m.classification === undefined,
+  );
+  if (index < 0) return undefined;
+  return reject(
+    'schema_violation',
+    'a media item needs at least one hash or a classification',
+    `/media/${index}`,
+  );
 }
 
 /**

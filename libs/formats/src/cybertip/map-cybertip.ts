@@ -3,7 +3,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import {
   PSEUDO_COUNTRY_CODES,
-  REFERRAL_SCHEMA_V1,
+  REFERRAL_SCHEMA,
   type Account,
   type CanonicalReferral,
   type Channel,
@@ -86,7 +86,7 @@ export function mapCyberTipReferral(root: unknown): ParseResult<CanonicalReferra
   // referredCountry (where the centre sent the report) is deliberately not mapped, not
   // even as a hint: investigation routing (W5) is derived from `persons`.
   const referral: CanonicalReferral = {
-    schema: REFERRAL_SCHEMA_V1,
+    schema: REFERRAL_SCHEMA,
     source: { kind: 'reporting_centre', organisation: 'NCMEC CyberTipline', country: 'US' },
     sourceRef: { system: SYSTEM, id: reportId.value },
     reportedAt: dateReceived.value,

@@ -72,7 +72,7 @@ describe('parseCyberTipReferral', () => {
   describe('valid referrals', () => {
     it('maps the published example onto the canonical referral', () => {
       expect(referralOf(example)).toEqual({
-        schema: 'wissel.referral/1',
+        schema: 'wissel.referral/2',
         source: { kind: 'reporting_centre', organisation: 'NCMEC CyberTipline', country: 'US' },
         sourceRef: { system: 'NCMEC', id: '182736455' },
         reportedAt: '2026-11-19T21:03:11-05:00',

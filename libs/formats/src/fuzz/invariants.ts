@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REFERRAL_SCHEMA_V1, type CanonicalReferral } from '@wissel/domain';
+import { REFERRAL_SCHEMA, type CanonicalReferral } from '@wissel/domain';
 import { parseCanonicalReferral, validateCanonicalReferral } from '../canonical/parse-canonical';
 import { type ParseResult } from '../rejection';
 import { SENTINEL } from './json-mutations';
@@ -64,7 +64,7 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
  * parser as a message of its own, and storable (no string jsonb refuses).
  */
 export function checkCanonical(referral: CanonicalReferral): void {
-  if (referral.schema !== REFERRAL_SCHEMA_V1) throw new Error('accepted without the schema');
+  if (referral.schema !== REFERRAL_SCHEMA) throw new Error('accepted without the schema');
   const text = JSON.stringify(referral);
   const again = validateCanonicalReferral(JSON.parse(text));
   if (!again.ok) {

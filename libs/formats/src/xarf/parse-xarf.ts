@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import {
-  REFERRAL_SCHEMA_V1,
+  REFERRAL_SCHEMA,
   toCountry,
   type CanonicalReferral,
   type Locator,
@@ -89,7 +89,7 @@ function toCanonical(x: XarfContentReport): CanonicalReferral {
   const reporter = x.reporter.domain.toLowerCase();
   const sender = x.sender.domain.toLowerCase();
   return {
-    schema: REFERRAL_SCHEMA_V1,
+    schema: REFERRAL_SCHEMA,
     source: { kind: 'abuse_desk', organisation: x.reporter.org },
     sourceRef: { system: reporter, id: x.report_id },
     reportedAt: x.timestamp,

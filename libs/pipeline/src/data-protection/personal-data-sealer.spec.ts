@@ -4,7 +4,7 @@ import { type CanonicalReferral } from '@wissel/domain';
 import { PersonalDataSealer } from './personal-data-sealer';
 
 const referral: CanonicalReferral = {
-  schema: 'wissel.referral/1',
+  schema: 'wissel.referral/2',
   source: { kind: 'reporting_centre', organisation: 'NCMEC', country: 'US' },
   sourceRef: { system: 'NCMEC', id: '123' },
   reportedAt: '2026-01-01T00:00:00Z',

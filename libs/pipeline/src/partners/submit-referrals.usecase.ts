@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { WisselConfig } from '@wissel/config';
 import { EnvelopeCipher } from '@wissel/crypto';
-import { effectivePriority } from '@wissel/domain';
+import { effectivePriority, REFERRAL_SCHEMA } from '@wissel/domain';
 import {
   MESSAGE_PUBLISHER,
   MessageHeaders,
@@ -36,7 +36,7 @@ export const PartnerMessageHeaders = {
 } as const;
 
 const SCHEMA_OF: Record<SubmissionFormat, string> = {
-  canonical: 'wissel.referral/1',
+  canonical: REFERRAL_SCHEMA,
   xarf: 'xarf/4',
 };
 
