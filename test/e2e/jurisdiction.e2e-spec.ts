@@ -337,6 +337,46 @@ describe('jurisdiction: trace and decide on real addresses', () => {
     expect(hostFacts(hinted!)[0]).toMatchObject({ outcome: 'nxdomain', addresses: [] });
   });
 
+  it('falls back on the sender’s own trace before its hint, never on a person’s address', async () => {
+    const observed = (id: string, persons: unknown[] = []) =>
+      referral('https://gone.hoster.test/y', {
+        sourceRef: { system: 'TEST-PARTNER', id },
+        schema: 'wissel.referral/2',
+        locators: [
+          {
+            kind: 'web_page',
+            url: 'https://gone.hoster.test/y',
+            observedIps: ['88.198.10.10'],
+            hints: { hostingCountry: 'FR' },
+          },
+        ],
+        persons,
+      });
+    const [traced, perpetrator] = await route(
+      observed(`sender-trace-${Date.now()}`),
+      observed(`sender-trace-person-${Date.now()}`, [
+        { role: 'account', ipEvents: [{ ip: '88.198.10.10' }] },
+      ]),
+    );
+    expect(traced!.decisions[0]).toMatchObject({ recipients: ['de-hotline'], confidence: 'low' });
+    expect(traced!.decisions[0]!.evidence.hosting).toEqual([
+      {
+        locator: 0,
+        host: 'gone.hoster.test',
+        status: 'located',
+        basis: 'sender_trace',
+        countries: ['DE'],
+      },
+    ]);
+    // The same address as a person's is no hosting evidence: the locator's hint decides.
+    expect(perpetrator!.decisions[0]).toMatchObject({
+      recipients: ['fr-hotline'],
+      confidence: 'low',
+    });
+    expect(perpetrator!.decisions[0]!.evidence.hosting).toMatchObject([{ basis: 'sender_hint' }]);
+    await delivered('de-hotline', traced!.referral.id);
+  });
+
   it('holds a home-hosted referral for the police over the holds topic, and releases it when lifted', async () => {
     const holdId = randomUUID();
     const dlq = await stack.read(stack.topics.deadLetter);

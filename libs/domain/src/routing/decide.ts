@@ -80,5 +80,6 @@ export function factsFromEvidence(evidence: Record<string, unknown>): RoutingFac
     ipEvents: facts?.ipEvents ?? [],
     holds: facts?.holds ?? [],
     disclosures: facts?.disclosures ?? [],
+    senderTrace: facts?.senderTrace ?? [],
   };
 }

@@ -78,6 +78,13 @@ const hetzner = address('88.198.10.10', {
   asn: 24940,
   countriesAgree: true,
 });
+const context: CaseContext = {
+  caseId: 'c1',
+  layer: 'new',
+  newUrlKeys: ['k'],
+  knownMedia: [],
+  unknownMedia: [],
+};
 const cloudflare = address('104.16.0.1', { registeredCountry: 'US', asn: 13335 });
 
 describe('locatorHost', () => {
@@ -225,6 +232,69 @@ describe('hostingFindings', () => {
     expect(hostingFindings(pseudo, f, rules)[0]).toMatchObject({ status: 'unresolved' });
   });
 
+  describe('the sender’s own trace, when Wissel’s trace finds nothing', () => {
+    const gone = trace('gone.example');
+    const observed = (ips: string[], more: Partial<CanonicalReferral['locators'][0]> = {}) =>
+      referral([], {
+        locators: [{ kind: 'web_page', url: 'https://gone.example/a', observedIps: ips, ...more }],
+      });
+
+    it('locates the addresses the sender saw, at low confidence, and says so', () => {
+      const r = observed(['88.198.10.10'], { hints: { hostingCountry: 'FR' } });
+      const found = hostingFindings(r, facts({ hosts: [gone], senderTrace: [hetzner] }), rules);
+      expect(found[0]).toMatchObject({
+        status: 'located',
+        basis: 'sender_trace',
+        countries: ['DE'],
+      });
+      const decision = decide(r, rules, context, facts({ hosts: [gone], senderTrace: [hetzner] }));
+      expect(decision.confidence).toBe('low');
+      expect(decision.recipients).toEqual(['de-hotline']);
+    });
+
+    it('is never used when Wissel’s own trace located the host', () => {
+      const r = observed(['88.198.10.10']);
+      const f = facts({ hosts: [trace('gone.example', leaseweb)], senderTrace: [hetzner] });
+      expect(hostingFindings(r, f, rules)[0]).toMatchObject({ basis: 'trace', countries: ['NL'] });
+    });
+
+    it('never uses a person’s address, nor a CDN edge, nor a private one', () => {
+      const perpetrator = observed(['88.198.10.10']);
+      perpetrator.persons = [{ role: 'account', ipEvents: [{ ip: '88.198.10.10' }] }];
+      const f = facts({ hosts: [gone], senderTrace: [hetzner] });
+      expect(hostingFindings(perpetrator, f, rules)[0]).toMatchObject({ status: 'unresolved' });
+      const edge = observed([cloudflare.ip]);
+      expect(
+        hostingFindings(edge, facts({ hosts: [gone], senderTrace: [cloudflare] }), rules)[0],
+      ).toMatchObject({ status: 'unresolved' });
+      const lan = address('10.0.0.7', { range: 'private', geoCountry: 'DE' });
+      expect(
+        hostingFindings(observed([lan.ip]), facts({ hosts: [gone], senderTrace: [lan] }), rules)[0],
+      ).toMatchObject({ status: 'unresolved' });
+    });
+
+    it('falls back on the locator’s own hint before the referral’s, and obeys the switch', () => {
+      const r = observed([], { hints: { hostingCountry: 'FR' } });
+      r.hints = { hostingCountry: 'DE' };
+      expect(hostingFindings(r, facts({ hosts: [gone] }), rules)[0]).toMatchObject({
+        basis: 'sender_hint',
+        countries: ['FR'],
+      });
+      const off = { ...rules, senderHintFallback: false };
+      const f = facts({ hosts: [gone], senderTrace: [hetzner] });
+      expect(hostingFindings(observed(['88.198.10.10']), f, off)[0]).toMatchObject({
+        status: 'unresolved',
+      });
+    });
+
+    it('is kept in the decision’s facts, so a re-decision reads the same', () => {
+      const f = facts({ hosts: [gone], senderTrace: [hetzner] });
+      const decision = decide(observed(['88.198.10.10']), rules, context, f);
+      const again = factsFromEvidence(decision.evidence);
+      expect(again.senderTrace).toEqual([hetzner]);
+    });
+  });
+
   it('marks hidden services, whatever the facts say', () => {
     const r = referral(['http://abcdefghijklmnop.onion/x'], { hints: { hostingCountry: 'NL' } });
     expect(hostingFindings(r, NO_FACTS, rules)[0]).toMatchObject({
@@ -285,14 +355,6 @@ describe('investigationFindings', () => {
 });
 
 describe('decide from facts', () => {
-  const context: CaseContext = {
-    caseId: 'c1',
-    layer: 'new',
-    newUrlKeys: ['k'],
-    knownMedia: [],
-    unknownMedia: [],
-  };
-
   it('routes each jurisdiction of a multi-country host and records the evidence', () => {
     const r = referral(['https://multi.example/']);
     const f = facts({ hosts: [trace('multi.example', leaseweb, hetzner)] });

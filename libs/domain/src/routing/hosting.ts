@@ -28,6 +28,17 @@ export function referralHosts(referral: CanonicalReferral): string[] {
   return [...new Set(hosts)];
 }
 
+/**
+ * The addresses the sender says it saw each URL served from (`observedIps`), for the caller
+ * to locate. An address that is also one of the referral's people's is left out: a
+ * perpetrator's or uploader's address says nothing about hosting.
+ */
+export function senderTraceAddresses(referral: CanonicalReferral): string[] {
+  const persons = new Set(ipEventAddressesOfPersons(referral));
+  const ips = referral.locators.flatMap((l) => l.observedIps ?? []);
+  return [...new Set(ips)].filter((ip) => !persons.has(ip));
+}
+
 /** An address anyone can host on: private, loopback, reserved ranges are nobody's hosting. */
 const isPublic = (address: AddressFacts) => address.range === 'unicast';
 
@@ -39,8 +50,13 @@ const isPublic = (address: AddressFacts) => address.range === 'unicast';
  * 4. the trace: addresses on a CDN's AS → behind_cdn (the edge's country is not the
  *    hosting country); otherwise each address's geolocated country, or its registered
  *    country when the geolocation has none (flagged), disagreements flagged;
- * 5. nothing found and the sender gave hints.hostingCountry → that country, basis
- *    sender_hint (low confidence); else unresolved, for review.
+ * 5. nothing found (unresolved; a CDN edge stays behind_cdn) and the sender's fallback is
+ *    on (`senderHintFallback`):
+ *    a. the sender's own trace: the locator's observedIps, located here, public and not on
+ *       a CDN's AS, never a person's address → their countries, basis sender_trace;
+ *    b. the sender's hint for this locator (hints.hostingCountry), else for the whole
+ *       referral → that country, basis sender_hint;
+ *    both at low confidence; else unresolved, for review.
  */
 export function hostingFindings(
   referral: CanonicalReferral,
@@ -48,7 +64,8 @@ export function hostingFindings(
   rules: RoutingRules,
 ): HostingFinding[] {
   const traces = new Map(facts.hosts.map((trace) => [trace.host, trace]));
-  const hint = rules.senderHintFallback ? toCountry(referral.hints?.hostingCountry) : undefined;
+  const senderTrace = new Map((facts.senderTrace ?? []).map((a) => [a.ip, a]));
+  const persons = new Set(ipEventAddressesOfPersons(referral));
   const findings: HostingFinding[] = [];
   referral.locators.forEach((locator, index) => {
     if (locator.url === undefined) return;
@@ -56,13 +73,50 @@ export function hostingFindings(
     const finding = host
       ? hostingOf(index, host, traces.get(host), facts, rules)
       : ({ locator: index, status: 'unresolved', countries: [] } as HostingFinding);
-    if (finding.status === 'unresolved' && hint) {
-      findings.push({ ...finding, status: 'located', basis: 'sender_hint', countries: [hint] });
-    } else {
+    if (finding.status !== 'unresolved' || !rules.senderHintFallback) {
       findings.push(finding);
+      return;
     }
+    const observed = (locator.observedIps ?? [])
+      .filter((ip) => !persons.has(ip))
+      .flatMap((ip) => senderTrace.get(ip) ?? []);
+    const traced = countriesOf(ownAddresses(observed.filter(isPublic), rules)).countries;
+    if (traced.length > 0) {
+      findings.push({ ...finding, status: 'located', basis: 'sender_trace', countries: traced });
+      return;
+    }
+    const hint =
+      toCountry(locator.hints?.hostingCountry) ?? toCountry(referral.hints?.hostingCountry);
+    findings.push(
+      hint ? { ...finding, status: 'located', basis: 'sender_hint', countries: [hint] } : finding,
+    );
   });
   return findings;
+}
+
+function ipEventAddressesOfPersons(referral: CanonicalReferral): string[] {
+  return referral.persons.flatMap((person) => (person.ipEvents ?? []).map((e) => e.ip));
+}
+
+/** Addresses of a CDN say where its edge is, not where the content is: only the rest count. */
+function ownAddresses(addresses: AddressFacts[], rules: RoutingRules): AddressFacts[] {
+  return addresses.filter(
+    (address) => address.asn === undefined || !rules.cdnAsns.has(address.asn),
+  );
+}
+
+/** Each address's geolocated country, or its registered one when the geolocation has none. */
+function countriesOf(addresses: AddressFacts[]): { countries: string[]; registeredOnly: boolean } {
+  const countries: string[] = [];
+  let registeredOnly = false;
+  for (const address of addresses) {
+    const geo = toCountry(address.geoCountry);
+    const country = geo ?? toCountry(address.registeredCountry);
+    if (!country) continue;
+    if (!geo) registeredOnly = true;
+    if (!countries.includes(country)) countries.push(country);
+  }
+  return { countries, registeredOnly };
 }
 
 function hostingOf(
@@ -104,19 +158,8 @@ function hostingOf(
     };
   }
 
-  // Addresses of a CDN say where its edge is, not where the content is: only the rest count.
-  const own = addresses.filter(
-    (address) => address.asn === undefined || !rules.cdnAsns.has(address.asn),
-  );
-  const countries: string[] = [];
-  let registeredOnly = false;
-  for (const address of own) {
-    const geo = toCountry(address.geoCountry);
-    const country = geo ?? toCountry(address.registeredCountry);
-    if (!country) continue;
-    if (!geo) registeredOnly = true;
-    if (!countries.includes(country)) countries.push(country);
-  }
+  const own = ownAddresses(addresses, rules);
+  const { countries, registeredOnly } = countriesOf(own);
   if (countries.length === 0) {
     return { ...base, ...withCdn, status: cdn ? 'behind_cdn' : 'unresolved', countries: [] };
   }

@@ -27,9 +27,10 @@ export type HostingStatus =
 
 /**
  * Where the hosting countries came from: Wissel's own trace, an operator's override by
- * domain suffix, an origin disclosure, or (when the trace found nothing) the sender's hint.
+ * domain suffix, an origin disclosure, or (when the trace found nothing) the sender's own
+ * trace (the addresses it observed, located here) or the sender's hint.
  */
-export type HostingBasis = 'trace' | 'override' | 'disclosure' | 'sender_hint';
+export type HostingBasis = 'trace' | 'override' | 'disclosure' | 'sender_trace' | 'sender_hint';
 
 export interface HostingFinding {
   /** Index of the locator in referral.locators. */
@@ -261,6 +262,7 @@ export function decideJurisdiction(
       f.countriesDisagree ||
       f.registeredOnly ||
       f.basis === 'sender_hint' ||
+      f.basis === 'sender_trace' ||
       f.status === 'unresolved' ||
       f.status === 'behind_cdn',
   );

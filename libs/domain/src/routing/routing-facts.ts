@@ -84,6 +84,18 @@ export interface RoutingFacts {
   holds: MatchedHold[];
   /** Disclosures that cover one of the referral's hosts, newest first. */
   disclosures: OriginDisclosureFacts[];
+  /**
+   * The sender's own trace: its locators' `observedIps` (never a person's address), located
+   * in the local data sets. Used only where Wissel's own trace finds nothing. Absent in
+   * decisions recorded before the sender's trace was read.
+   */
+  senderTrace?: AddressFacts[];
 }
 
-export const NO_FACTS: RoutingFacts = { hosts: [], ipEvents: [], holds: [], disclosures: [] };
+export const NO_FACTS: RoutingFacts = {
+  hosts: [],
+  ipEvents: [],
+  holds: [],
+  disclosures: [],
+  senderTrace: [],
+};

@@ -38,7 +38,7 @@ export interface RoutingRules {
   cdnAsns: ReadonlyMap<number, string>;
   /** Known hosting by domain suffix (the longest matching suffix wins). */
   overrides: readonly HostingOverride[];
-  /** Whether the sender's hints.hostingCountry is used when Wissel's own trace finds nothing. */
+  /** Whether the sender's own trace (observedIps) and hints are used when Wissel's trace finds nothing. */
   senderHintFallback: boolean;
   /**
    * Referral priorities that go to the domestic police as well as the national hotline when

@@ -3,6 +3,7 @@ import {
   ipEventAddresses,
   matchesSuffix,
   referralHosts,
+  senderTraceAddresses,
   toCountry,
   type AddressFacts,
   type CanonicalReferral,
@@ -50,7 +51,11 @@ export class RoutingFactsGatherer {
     });
     const traces = new Map(traced);
     const located = new Map<string, AddressFacts>();
-    for (const ip of new Set(referrals.flatMap(ipEventAddresses))) {
+    const addresses = referrals.flatMap((r) => [
+      ...ipEventAddresses(r),
+      ...senderTraceAddresses(r),
+    ]);
+    for (const ip of new Set(addresses)) {
       const location = locator.locate(ip);
       if (location) located.set(ip, toAddressFacts(ip, location));
     }
@@ -58,11 +63,17 @@ export class RoutingFactsGatherer {
       referral,
       hosts: referralHosts(referral).flatMap((host) => traces.get(host) ?? []),
       ipEvents: ipEventAddresses(referral).flatMap((ip) => located.get(ip) ?? []),
+      senderTrace: senderTraceAddresses(referral).flatMap((ip) => located.get(ip) ?? []),
     }));
     const current = await this.current(partial, now);
     // Counts and time only: hosts are never logged at info level.
     this.logger.debug({ hosts: hosts.length, ms: Date.now() - started }, 'batch traced');
-    return partial.map(({ hosts: h, ipEvents }, i) => ({ hosts: h, ipEvents, ...current[i]! }));
+    return partial.map(({ hosts: h, ipEvents, senderTrace }, i) => ({
+      hosts: h,
+      ipEvents,
+      senderTrace,
+      ...current[i]!,
+    }));
   }
 
   /**
