@@ -76,10 +76,15 @@ export class PdqCaseIndex {
 
   private catching: Promise<void> = Promise.resolve();
 
-  /** Serialised: batches of several partitions may ask at once. */
+  /**
+   * Serialised: batches of several partitions may ask at once. A failed read (the database
+   * was away) fails the batch that asked, but never the chain: the next catch-up starts
+   * from the last row read, rather than from a rejected promise for ever.
+   */
   private catchUp(): Promise<void> {
-    this.catching = this.catching.then(() => this.readNewRows());
-    return this.catching;
+    const next = this.catching.then(() => this.readNewRows());
+    this.catching = next.catch(() => undefined);
+    return next;
   }
 
   private async readNewRows(): Promise<void> {
