@@ -38,3 +38,4 @@ export * from './operators/operator-role';
 export * from './referral/personal-data';
 export * from './retention/retention-policy';
 export * from './retention/retention-stats';
+export * from './text/storable-text';

@@ -107,6 +107,9 @@ describe('parseDispatchAck: rejected, naming the field', () => {
       '/newLocation',
     ],
     ['a blank note', message({ note: '   ' }), 'field_invalid', '/note'],
+    // PostgreSQL refuses both: stored, they would block the status partition for ever.
+    ['a note with U+0000', message({ note: 'a\u0000b' }), 'field_invalid', '/note'],
+    ['a note with a lone surrogate', message({ note: 'a\ud800' }), 'field_invalid', '/note'],
     [
       'a note too long',
       message({ note: 'x'.repeat(MAX_ACK_NOTE_LENGTH + 1) }),

@@ -1,4 +1,5 @@
 import { canonicalUrl, InvalidUrlError, MAX_URL_LENGTH } from '../dedup/url-key';
+import { isStorableText } from '../text/storable-text';
 import {
   ACK_KINDS,
   type AckKind,
@@ -97,6 +98,9 @@ function requiredString(message: Record<string, unknown>, field: string): string
     return fail('field_missing', field, `${field} is required`);
   if (typeof value !== 'string' || value.length === 0) {
     return fail('field_invalid', field, `${field} must be a non-empty string`);
+  }
+  if (!isStorableText(value)) {
+    return fail('field_invalid', field, `${field} contains U+0000 or an unpaired surrogate`);
   }
   return value;
 }

@@ -3,6 +3,7 @@ import addFormats from 'ajv-formats';
 import {
   canonicalUrl,
   InvalidUrlError,
+  isStorableText,
   REFERRAL_SCHEMA_V1,
   REFERRAL_SCHEMA_V2,
   type CanonicalReferral,
@@ -91,17 +92,13 @@ function checkMedia(referral: CanonicalReferral): ParseResult<never> | undefined
 }
 
 /**
- * U+0000 and unpaired surrogates: valid UTF-8 cannot carry them, but JSON's \u escapes
- * can, and PostgreSQL's jsonb refuses both. Such a referral was accepted and then
- * dead-lettered as storage_rejected, "a bug on our side" (found while fuzzing, W10). Checked on
- * what is kept, so the field can be named.
+ * Text PostgreSQL cannot store (U+0000, unpaired surrogates: JSON's \u escapes can carry
+ * both) is refused here, with its field named, rather than dead-lettered later as
+ * storage_rejected (found while fuzzing). Checked on what is kept, so the field can be named.
  */
-// eslint-disable-next-line no-control-regex -- U+0000 is exactly what is looked for
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 function checkStorable(node: unknown, field = ''): ParseResult<never> | undefined {
   if (typeof node === 'string') {
-    if (!UNSTORABLE.test(node)) return undefined;
+    if (isStorableText(node)) return undefined;
     return reject(
       'schema_violation',
       'contains U+0000 or an unpaired surrogate, which cannot be stored',
@@ -112,7 +109,7 @@ function checkStorable(node: unknown, field = ''): ParseResult<never> | undefine
   // The schema bounds the depth of what is kept, so this recursion is shallow.
   for (const [key, value] of Object.entries(node)) {
     // A key too (flags take any name): the pointer names the object that holds it.
-    if (UNSTORABLE.test(key)) return checkStorable('\u0000', field);
+    if (!isStorableText(key)) return checkStorable('\u0000', field);
     const found = checkStorable(
       value,
       `${field}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`,

@@ -1,3 +1,4 @@
+import { isStorableText } from '@wissel/domain';
 import { type Rejection } from '@wissel/formats';
 import { type SetPoliceHoldCommand } from './set-police-hold.usecase';
 
@@ -16,8 +17,11 @@ const fail = (code: Rejection['code'], detail: string, field?: string): Parsed =
 
 const MAX_BYTES = 64 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A short text PostgreSQL can store: a NUL here would fail the hold's transaction for ever. */
 const text = (value: unknown, max = 1000) =>
-  typeof value === 'string' && value.trim() !== '' && value.length <= max ? value : undefined;
+  typeof value === 'string' && value.trim() !== '' && value.length <= max && isStorableText(value)
+    ? value
+    : undefined;
 
 /**
  * A message on referrals.holds.v1:

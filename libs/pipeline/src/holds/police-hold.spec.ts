@@ -151,6 +151,28 @@ describe('parsePoliceHoldMessage', () => {
       'schema_violation',
       '/expiresAt',
     ],
+    [
+      // PostgreSQL refuses U+0000: stored, it would fail the holds batch on every retry.
+      'a reason with U+0000',
+      {
+        schema: 'wissel.police-hold/1',
+        action: 'set',
+        id,
+        kind: 'asn',
+        value: '1',
+        setBy: 'x',
+        expiresAt: '2027-01-01T00:00:00Z',
+        reason: 'op\u0000eration',
+      },
+      'schema_violation',
+      '/reason',
+    ],
+    [
+      'a lifter with a lone surrogate',
+      { schema: 'wissel.police-hold/1', action: 'lift', id, liftedBy: 'x\udc00' },
+      'schema_violation',
+      '/liftedBy',
+    ],
   ])('rejects %s, naming the field', (_name, value, code, field) => {
     const result = Buffer.isBuffer(value) ? parsePoliceHoldMessage(value) : parse(value);
     expect(result).toMatchObject({ ok: false, rejection: { code, ...(field ? { field } : {}) } });
