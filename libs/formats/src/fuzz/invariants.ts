@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REFERRAL_SCHEMA, type CanonicalReferral } from '@wissel/domain';
+import { isStorableText, REFERRAL_SCHEMA, type CanonicalReferral } from '@wissel/domain';
 import { parseCanonicalReferral, validateCanonicalReferral } from '../canonical/parse-canonical';
 import { type ParseResult } from '../rejection';
 import { SENTINEL } from './json-mutations';
@@ -54,12 +54,8 @@ export function checkOutcome(result: ParseResult<unknown>): { ok: boolean; code?
   return { ok: false, code };
 }
 
-// U+0000 and unpaired surrogates: PostgreSQL's jsonb refuses both.
-// eslint-disable-next-line no-control-regex -- U+0000 is exactly what is looked for
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 /**
- * What an accepted referral must be, whatever format it came in: canonical v1, valid again
+ * What an accepted referral must be, whatever format it came in: canonical v2, valid again
  * after a JSON round trip (what the router stores and re-reads), accepted by the canonical
  * parser as a message of its own, and storable (no string jsonb refuses).
  */
@@ -76,7 +72,7 @@ export function checkCanonical(referral: CanonicalReferral): void {
   if (!reparsed.ok)
     throw new Error(`accepted form refused as canonical: ${reparsed.rejection.code}`);
   walkStrings(referral, (s, where) => {
-    if (UNSTORABLE.test(s))
+    if (!isStorableText(s))
       throw new Error(`accepted a string PostgreSQL cannot store at ${where}`);
   });
 }
