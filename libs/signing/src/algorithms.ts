@@ -1,10 +1,11 @@
-import { createHmac, sign, timingSafeEqual, verify } from 'node:crypto';
+import { createHmac, type KeyObject, sign, timingSafeEqual, verify } from 'node:crypto';
 import {
   ed25519PrivateKey,
   ed25519PublicKey,
   Ed25519PrivateKeyInput,
   Ed25519PublicKeyInput,
 } from './ed25519-keys';
+import { cachedEd25519PointProblem, isStrictEd25519Signature } from './ed25519-strict';
 
 /** The RFC 9421 algorithms Wissel accepts (registry names, §6.2.2). */
 export const SIGNATURE_ALGORITHMS = ['ed25519', 'hmac-sha256'] as const;
@@ -45,5 +46,13 @@ export function verifyBase(key: VerificationKey, base: string, signature: Uint8A
     return timingSafeEqual(expected, signature);
   }
   if (signature.byteLength !== ED25519_SIGNATURE_LENGTH) return false;
-  return verify(null, data, ed25519PublicKey(key.publicKey), signature);
+  if (!isStrictEd25519Signature(signature)) return false;
+  const publicKey = ed25519PublicKey(key.publicKey);
+  // A key registered before small-order keys were refused must not verify either.
+  if (cachedEd25519PointProblem(rawPublicKey(publicKey))) return false;
+  return verify(null, data, publicKey, signature);
+}
+
+function rawPublicKey(key: KeyObject): Buffer {
+  return Buffer.from(String(key.export({ format: 'jwk' }).x), 'base64url');
 }

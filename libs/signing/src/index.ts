@@ -3,6 +3,7 @@ export * from './message';
 export * from './defaults';
 export * from './algorithms';
 export * from './ed25519-keys';
+export * from './ed25519-strict';
 export * from './jwk-thumbprint';
 export * from './content-digest';
 export { DERIVED_COMPONENTS, type DerivedComponent } from './components';

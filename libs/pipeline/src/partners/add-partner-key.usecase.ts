@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import {
+  ed25519PointProblem,
   ed25519PublicKey,
   generateEd25519KeyPair,
   type Ed25519PrivateJwk,
@@ -102,6 +103,15 @@ function keyMaterial(command: AddPartnerKeyCommand): {
       throw new MalformedRequestError(
         'key_invalid',
         'publicJwk must be an Ed25519 public JWK ({"kty":"OKP","crv":"Ed25519","x":…})',
+        { field: 'publicJwk' },
+      );
+    }
+    // Small-order and non-canonical keys verify forged signatures: never registered.
+    const problem = ed25519PointProblem(Buffer.from(jwk.x, 'base64url'));
+    if (problem) {
+      throw new MalformedRequestError(
+        'key_invalid',
+        `publicJwk is not a usable Ed25519 public key (${problem.replace('_', ' ')})`,
         { field: 'publicJwk' },
       );
     }
