@@ -9,6 +9,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type KeyLike } from 'jose';
+import { type QueryRunner } from 'typeorm';
+import { NoAddressesInEvidence1764979200000 } from '../../libs/persistence/src/migrations/1764979200000-no-addresses-in-evidence';
 import { main as audit } from '../../scripts/audit';
 import { asMessage, canonicalReferral } from '../support/referrals';
 import { eventually, TestStack } from '../support/stack';
@@ -170,6 +172,57 @@ describe('operator access: OIDC, roles, audited reveal', () => {
         code: 'operator_forbidden',
       });
     }
+  });
+
+  it('shows a viewer no person field and no person’s address in the decision record', async () => {
+    const referral = canonicalReferral({
+      sourceRef: { system: 'ACCESS-TEST', id: `P-${randomUUID()}` },
+      via: [],
+      locators: [{ kind: 'web_page', url: 'https://persons.access.test/x' }],
+      persons: [
+        {
+          role: 'uploader',
+          ipEvents: [{ ip: '88.198.10.10', event: 'Upload' }],
+          accounts: [{ screenName: 'nightowl_e2e', email: 'owl@mail.access.test' }],
+        },
+        { role: 'victim', ipEvents: [{ ip: '2a01:4f8::77' }] },
+      ],
+      hints: {},
+    });
+    await stack.produce(stack.topics.canonicalIn, [asMessage(referral)]);
+    const id = await eventually(async () => {
+      const { rows } = await stack.db.query<{ id: string }>(
+        `SELECT r.id FROM referral r JOIN decision d ON d.referral_id = r.id WHERE r.source_id = $1`,
+        [referral.sourceRef.id],
+      );
+      return rows[0]?.id;
+    }, 'the referral decided');
+
+    const record = await call('GET', `/admin/referrals/${id}/decision`, VIEWER_TOKEN);
+    expect(record.status).toBe(200);
+    const text = JSON.stringify(record.body);
+    for (const personal of ['88.198.10.10', '2a01:4f8::77', 'nightowl_e2e', 'owl@mail']) {
+      expect(text).not.toContain(personal);
+    }
+    expect(text).not.toMatch(/"(persons|ipEvents|accounts)"/);
+    // What was derived stays: the uploader's country, from the located address.
+    const decision = (record.body.decisions as Array<{ evidence: Record<string, unknown> }>)[0]!;
+    expect(decision.evidence.investigation).toContainEqual({
+      role: 'uploader',
+      country: 'DE',
+      basis: 'ip_event',
+    });
+
+    // A decision recorded before the rule kept the located addresses: the migration strips them.
+    await stack.db.query(
+      `UPDATE decision SET evidence = jsonb_set(evidence, '{facts,ipEvents}', $2::jsonb)
+        WHERE referral_id = $1`,
+      [id, JSON.stringify([{ ip: '88.198.10.10', family: 4, range: 'unicast', geoCountry: 'DE' }])],
+    );
+    const runner = { query: (sql: string) => stack.db.query(sql) } as unknown as QueryRunner;
+    await new NoAddressesInEvidence1764979200000().up(runner);
+    const after = await call('GET', `/admin/referrals/${id}/decision`, VIEWER_TOKEN);
+    expect(JSON.stringify(after.body)).not.toContain('88.198.10.10');
   });
 
   it('masks URLs in the decision record; revealing them takes a reason and is audited', async () => {

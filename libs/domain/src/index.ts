@@ -14,6 +14,7 @@ export * from './dedup/referral-keys';
 export * from './dedup/url-key';
 export * from './dedup/pdq-index';
 export * from './routing/decide';
+export * from './routing/evidence-facts';
 export * from './routing/jurisdiction';
 export * from './what-if/what-if-tally';
 export * from './lifecycle/ack';

@@ -4,6 +4,7 @@ import { type Decision } from './decision';
 import { hostingFindings } from './hosting';
 import { investigationFindings } from './investigation';
 import { decideJurisdiction } from './jurisdiction';
+import { toEvidenceFacts } from './evidence-facts';
 import { NO_FACTS, type RoutingFacts } from './routing-facts';
 import { type RoutingRules } from './routing-rules';
 
@@ -32,7 +33,7 @@ export function decide(
     hostingCountryHint: referral.hints?.hostingCountry?.toUpperCase() ?? null,
     hosting,
     investigation,
-    facts,
+    facts: toEvidenceFacts(facts, referral),
   };
   const base = { evidence, rulesetVersion: rules.version };
   const repeatsOpenCase =
@@ -69,17 +70,5 @@ export function contextFromEvidence(evidence: Record<string, unknown>): CaseCont
     ...(typeof e.previousCaseId === 'string' ? { previousCaseId: e.previousCaseId } : {}),
     knownMedia: (e.knownMedia as number[] | undefined) ?? [],
     unknownMedia: (e.unknownMedia as number[] | undefined) ?? [],
-  };
-}
-
-/** The facts a stored decision rests on (none for a decision recorded before W5). */
-export function factsFromEvidence(evidence: Record<string, unknown>): RoutingFacts {
-  const facts = evidence.facts as Partial<RoutingFacts> | undefined;
-  return {
-    hosts: facts?.hosts ?? [],
-    ipEvents: facts?.ipEvents ?? [],
-    holds: facts?.holds ?? [],
-    disclosures: facts?.disclosures ?? [],
-    senderTrace: facts?.senderTrace ?? [],
   };
 }

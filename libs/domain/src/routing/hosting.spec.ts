@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { type CaseContext } from '../dedup/case-context';
 import { type CanonicalReferral } from '../referral/canonical-referral';
-import { contextFromEvidence, decide, factsFromEvidence } from './decide';
+import { contextFromEvidence, decide } from './decide';
+import { factsFromEvidence } from './evidence-facts';
 import { hostingFindings, locatorHost, referralHosts } from './hosting';
 import { investigationFindings } from './investigation';
 import {
@@ -367,7 +368,23 @@ describe('decide from facts', () => {
       held: false,
       rulesetVersion: 'test.2',
     });
-    expect(d.evidence.facts).toEqual(f);
+    const { ipEvents: _, ...stored } = f;
+    expect(d.evidence.facts).toEqual({ ...stored, personEvents: [] });
+  });
+
+  it('keeps of a person’s IP events only where they were, never the address', () => {
+    const uploader = { role: 'uploader' as const, ipEvents: [{ ip: '88.198.10.10' }] };
+    const r = referral(['https://multi.example/'], { persons: [uploader] });
+    const f = facts({ hosts: [trace('multi.example', leaseweb)], ipEvents: [hetzner] });
+    const d = decide(r, rules, context, f);
+    expect(JSON.stringify(d.evidence)).not.toContain('88.198.10.10');
+    const { ip: _, ...where } = hetzner;
+    expect(d.evidence.facts).toMatchObject({ personEvents: [{ person: 0, event: 0, ...where }] });
+    expect(d.investigationCountries).toEqual(['DE']);
+    // Decided again from the record and the opened referral: the same facts, the same answer.
+    const again = decide(r, rules, context, factsFromEvidence(d.evidence, r));
+    expect(again.investigationCountries).toEqual(['DE']);
+    expect(factsFromEvidence(d.evidence, r).ipEvents).toEqual([hetzner]);
   });
 
   it('sends a CDN-hidden host to review, and a held referral to the police only', () => {

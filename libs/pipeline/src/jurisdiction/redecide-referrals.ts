@@ -65,7 +65,7 @@ export class RedecideReferrals {
       row.canonical,
       row.personalData,
     );
-    const stored = factsFromEvidence(row.latest.evidence);
+    const stored = factsFromEvidence(row.latest.evidence, referral);
     const context = contextFromEvidence(row.latest.evidence);
     const [current] = await this.facts.current([{ referral, hosts: stored.hosts }]);
     const decision = {

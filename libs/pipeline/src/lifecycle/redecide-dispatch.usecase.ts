@@ -97,7 +97,7 @@ export class RedecideDispatchUseCase {
           )
         : payload.referral;
     const hosts = await this.hostsNow(referral, latest.evidence, request.traces);
-    const stored = factsFromEvidence(latest.evidence);
+    const stored = factsFromEvidence(latest.evidence, referral);
     const [current] = await this.facts.current([{ referral, hosts }], now);
     // Excluded recipients are hops for this decision: the rules never route to a hop (they
     // are listed in droppedForLoop), and with nobody left it goes to review.

@@ -30,11 +30,16 @@ export class WhatIfUseCase {
     const tally = new WhatIfTally(options.examplesPerChange);
     for await (const stored of this.reader.all(options)) {
       const { evidence } = stored.decision;
+      const referral = this.sealer.openReferral(
+        stored.referralId,
+        stored.canonical,
+        stored.personalData,
+      );
       const next = decide(
-        this.sealer.openReferral(stored.referralId, stored.canonical, stored.personalData),
+        referral,
         candidate,
         contextFromEvidence(evidence),
-        factsFromEvidence(evidence),
+        factsFromEvidence(evidence, referral),
       );
       tally.add(stored.referralId, stored.decision, next);
     }
