@@ -250,6 +250,11 @@ describe('operator access: OIDC, roles, audited reveal', () => {
 
     const operatorJwt = await mint({ sub: 'alice' });
     expect((await call('POST', `/admin/referrals/${id}/reveal`, operatorJwt, {})).status).toBe(400);
+    // A one-character reason says nothing a reviewer could check.
+    for (const reason of ['x', 'ok.......']) {
+      const answer = await call('POST', `/admin/referrals/${id}/reveal`, operatorJwt, { reason });
+      expect(answer).toMatchObject({ status: 400, body: { code: 'reveal_reason_required' } });
+    }
     expect(
       (
         await call('POST', `/admin/referrals/${id}/reveal`, operatorJwt, {
@@ -294,13 +299,12 @@ describe('operator access: OIDC, roles, audited reveal', () => {
     expect(listed.map((e) => [e.action, e.actor, outcome(e)])).toEqual([
       ['referral.stored', 'system', ''],
       ['referral.decided', 'system', ''],
-      ['operator.action', 'oidc:alice', 400],
-      ['operator.action', 'oidc:alice', 400],
+      ...Array(4).fill(['operator.action', 'oidc:alice', 400]),
       ['referral.urls_revealed', 'oidc:alice', ''],
       ['operator.action', 'oidc:alice', 'ok'],
     ]);
-    expect(listed[4]!.details).toEqual({ reason: 'NTD follow-up, ticket 4711', locators: 1 });
-    expect(listed[5]!.details).toMatchObject({
+    expect(listed[6]!.details).toEqual({ reason: 'NTD follow-up, ticket 4711', locators: 1 });
+    expect(listed[7]!.details).toMatchObject({
       method: 'POST',
       route: '/admin/referrals/:id/reveal',
       params: { id },

@@ -35,6 +35,7 @@ export * from './hoster-monitor/csv';
 export * from './hoster-monitor/hoster-monitor-csv';
 export * from './audit/audit-chain';
 export * from './audit/mask-url';
+export * from './audit/reveal-reason';
 export * from './operators/operator-role';
 export * from './referral/personal-data';
 export * from './retention/retention-policy';

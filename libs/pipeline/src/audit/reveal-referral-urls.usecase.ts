@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { MAX_REVEAL_REASON, MIN_REVEAL_REASON, revealReasonProblem } from '@wissel/domain';
 import { ReferralRevealRepository, type RevealedLocator } from '@wissel/persistence';
 import { MalformedRequestError, NotFoundError } from '../partners/partner-errors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MAX_REASON = 500;
 
 /**
  * An operator reveals a referral's reported URLs (masked everywhere else), giving a reason.
@@ -19,15 +19,15 @@ export class RevealReferralUrlsUseCase {
     referralId: string,
     reason: unknown,
   ): Promise<{ referralId: string; locators: RevealedLocator[] }> {
-    const text = typeof reason === 'string' ? reason.trim() : '';
-    if (text === '' || text.length > MAX_REASON) {
+    const problem = revealReasonProblem(reason);
+    if (problem === 'missing' || problem === 'too_short' || problem === 'too_long') {
       throw new MalformedRequestError(
         'reveal_reason_required',
-        `a reason (1–${MAX_REASON} characters) is required to reveal URLs`,
+        `a reason of ${MIN_REVEAL_REASON}–${MAX_REVEAL_REASON} characters, saying why, is required to reveal URLs`,
         { field: '/reason' },
       );
     }
-    if (/:\/\/|www\./i.test(text)) {
+    if (problem === 'holds_url') {
       throw new MalformedRequestError(
         'reveal_reason_invalid',
         'the reason goes into the audit log, which never holds a URL',
@@ -38,7 +38,7 @@ export class RevealReferralUrlsUseCase {
       ? await this.reveals.reveal(referralId, {
           action: 'referral.urls_revealed',
           subject: referralId,
-          details: { reason: text },
+          details: { reason: String(reason).trim() },
         })
       : undefined;
     if (!locators) throw new NotFoundError('referral_not_found', 'no referral with this id');
