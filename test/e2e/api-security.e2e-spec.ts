@@ -144,6 +144,19 @@ describe('API security', () => {
       },
     );
 
+    it('takes a signed request whose request-target is in absolute-form (RFC 9110 §7.1)', async () => {
+      const prepared = clientA.prepare('GET', '/v1/referrals');
+      const absolute = await nodeRequest(baseUrl, 'GET', prepared.url, prepared.headers);
+      expect(absolute.status).toBe(200);
+      // The same signature for another absolute target URI is not valid.
+      const elsewhere = prepared.url.replace('127.0.0.1', 'localhost');
+      const moved = await nodeRequest(baseUrl, 'GET', elsewhere, prepared.headers);
+      expect([moved.status, (JSON.parse(moved.body) as Problem).code]).toEqual([
+        401,
+        'signature_invalid',
+      ]);
+    });
+
     it('refuses an operator token on the partner API: partners sign, operators do not', async () => {
       const res = await operator('GET', '/v1/referrals');
       expect(res.status).toBe(401);

@@ -18,6 +18,8 @@ export interface GatewayRequest extends IncomingMessage {
 
 /** The absolute URI the client addressed, as the signature's @target-uri must match it. */
 export function targetUri(request: GatewayRequest, publicBaseUrl: string): string {
+  // A request-target in absolute-form is the target URI itself (RFC 9110 §7.1).
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(request.originalUrl)) return request.originalUrl;
   // Behind a TLS-terminating proxy the gateway sees http and perhaps another host, so the
   // public origin is configured; without it, the request's own scheme and Host header.
   const origin = publicBaseUrl || `${request.protocol}://${request.headers.host ?? ''}`;
