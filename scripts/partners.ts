@@ -14,7 +14,7 @@
  * never printed: hand the file to the partner over a secure channel, then delete it.
  */
 import 'reflect-metadata';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -73,16 +73,26 @@ async function run(partners: PartnerRepository): Promise<void> {
     }
     case 'add-key': {
       if (!first) usage();
-      const added = await new AddPartnerKeyUseCase(partners, clock).execute(addKeyCommand(first));
-      if (flags.generate) {
+      const command = addKeyCommand(first);
+      // The file is claimed before the key exists: one already there (wx: never overwrite
+      // a file someone may rely on) must not leave an active key that nobody holds.
+      const out = flags.generate ? openSync(flags.out!, 'wx', 0o600) : undefined;
+      try {
+        const added = await new AddPartnerKeyUseCase(partners, clock).execute(command);
+        if (out === undefined) {
+          console.log(`added ${added.alg} key ${added.keyId} to ${added.partnerId}`);
+          return;
+        }
         const secret = added.privateJwk ? JSON.stringify(added.privateJwk) : added.secret!;
-        // wx: never overwrite a file someone may already rely on; 0600: owner only.
-        writeFileSync(flags.out!, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+        writeSync(out, `${secret}\n`);
         console.log(
           `added ${added.alg} key ${added.keyId} to ${added.partnerId}; secret in ${flags.out}`,
         );
-      } else {
-        console.log(`added ${added.alg} key ${added.keyId} to ${added.partnerId}`);
+      } catch (error) {
+        if (out !== undefined) rmSync(flags.out!, { force: true });
+        throw error;
+      } finally {
+        if (out !== undefined) closeSync(out);
       }
       return;
     }

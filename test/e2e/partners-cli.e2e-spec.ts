@@ -1,0 +1,75 @@
+/**
+ * `npm run partners` as an operator runs it: the built script (npm test builds dist/ before
+ * the e2e run) against this file's own database.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestStack } from '../support/stack';
+
+const SCRIPT = join(__dirname, '../../dist/scripts/partners.js');
+
+describe('partners CLI', () => {
+  let stack: TestStack;
+  const dir = mkdtempSync(join(tmpdir(), 'wissel-partners-'));
+
+  const partners = (...args: string[]) =>
+    new Promise<{ code: number; out: string; err: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [SCRIPT, ...args],
+        { env: { ...process.env, ...stack.env } },
+        (error, out, err) => resolve({ code: error ? Number(error.code ?? 1) : 0, out, err }),
+      );
+    });
+
+  beforeAll(async () => {
+    if (!existsSync(SCRIPT)) throw new Error(`${SCRIPT} is missing: run \`npm run build\` first`);
+    stack = await TestStack.create('partners_cli', { messaging: 'postgres' });
+    const registered = await partners(
+      'register',
+      'cli-p',
+      '--name',
+      'CLI',
+      '--source-systems',
+      'CLI-P',
+    );
+    expect(registered.code).toBe(0);
+  });
+
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it('leaves no active key when the file for the generated one cannot be written', async () => {
+    const taken = join(dir, 'taken.jwk');
+    writeFileSync(taken, 'someone else’s\n');
+    const refused = await partners('add-key', 'cli-p', '--generate', '--out', taken);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/EEXIST/);
+    expect(readFileSync(taken, 'utf8')).toBe('someone else’s\n');
+    const listed = await partners('list');
+    expect(listed.out).toContain('cli-p');
+    // Key lines are indented; the partner's own line says its status.
+    expect(listed.out).not.toMatch(/^ {2}\S+\t\S+\tactive$/m);
+
+    const fresh = join(dir, 'fresh.jwk');
+    const added = await partners('add-key', 'cli-p', '--generate', '--out', fresh);
+    expect(added.code).toBe(0);
+    expect(JSON.parse(readFileSync(fresh, 'utf8'))).toMatchObject({
+      kty: 'OKP',
+      d: expect.any(String),
+    });
+    expect(statSync(fresh).mode & 0o777).toBe(0o600);
+    expect((await partners('list')).out).toMatch(/^ {2}\S+\ted25519\tactive$/m);
+  });
+
+  it('removes the claimed file when the key is refused', async () => {
+    const out = join(dir, 'unknown-partner.jwk');
+    const refused = await partners('add-key', 'no-such-partner', '--generate', '--out', out);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/partner_not_found/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
