@@ -144,6 +144,31 @@ describe('API security', () => {
       },
     );
 
+    it('registers one public key for one partner only', async () => {
+      const { x } = publicJwk(keyA.publicKey);
+      const res = await operator('POST', '/admin/partners/pdc/keys', {
+        alg: 'ed25519',
+        publicJwk: { kty: 'OKP', crv: 'Ed25519', x },
+      });
+      expect(res.status).toBe(409);
+      expect(((await res.json()) as Problem).code).toBe('public_key_taken');
+      const { rows } = await stack.db.query(
+        `SELECT partner_id FROM partner_key WHERE public_jwk->>'x' = $1`,
+        [x],
+      );
+      expect(rows).toEqual([{ partner_id: 'iwf' }]);
+    });
+
+    it('refuses a small-order Ed25519 key, with which signatures can be forged', async () => {
+      const identity = Buffer.concat([Buffer.from([1]), Buffer.alloc(31)]).toString('base64url');
+      const res = await operator('POST', '/admin/partners/pdc/keys', {
+        alg: 'ed25519',
+        publicJwk: { kty: 'OKP', crv: 'Ed25519', x: identity },
+      });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as Problem).code).toBe('key_invalid');
+    });
+
     it('takes a signed request whose request-target is in absolute-form (RFC 9110 §7.1)', async () => {
       const prepared = clientA.prepare('GET', '/v1/referrals');
       const absolute = await nodeRequest(baseUrl, 'GET', prepared.url, prepared.headers);

@@ -13,6 +13,9 @@ import { MessageLog1764547200000 } from './migrations/1764547200000-message-log'
 import { DataProtection1764633600000 } from './migrations/1764633600000-data-protection';
 import { AuditLog1764720000000 } from './migrations/1764720000000-audit-log';
 import { ChainOfCustody1764806400000 } from './migrations/1764806400000-chain-of-custody';
+import { PartnerSubmissionFormats1764892800000 } from './migrations/1764892800000-partner-submission-formats';
+import { NoAddressesInEvidence1764979200000 } from './migrations/1764979200000-no-addresses-in-evidence';
+import { UniquePartnerPublicKey1765065600000 } from './migrations/1765065600000-unique-partner-public-key';
 
 export const entities = [ReferralEntity, DecisionEntity, OutboxMessageEntity];
 export const migrations = [
@@ -27,6 +30,9 @@ export const migrations = [
   DataProtection1764633600000,
   AuditLog1764720000000,
   ChainOfCustody1764806400000,
+  PartnerSubmissionFormats1764892800000,
+  NoAddressesInEvidence1764979200000,
+  UniquePartnerPublicKey1765065600000,
 ];
 
 /**

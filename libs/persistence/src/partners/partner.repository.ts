@@ -110,28 +110,36 @@ export class PartnerRepository {
   }
 
   /** Adds a key; false when the key id is already taken (by any partner). */
-  async addKey(key: NewPartnerKey): Promise<boolean> {
+  /** Adds a key, unless its id or its public key is already registered (to anyone). */
+  async addKey(key: NewPartnerKey): Promise<'added' | 'key_id_taken' | 'public_key_taken'> {
     return this.dataSource.transaction(async (manager) => {
-      const rows: unknown[] = await manager.query(
-        `INSERT INTO partner_key (key_id, partner_id, alg, public_jwk, hmac_secret)
+      const rows: unknown[] = await manager
+        .query(
+          `INSERT INTO partner_key (key_id, partner_id, alg, public_jwk, hmac_secret)
        VALUES ($1, $2, $3, $4::jsonb, $5)
        ON CONFLICT (key_id) DO NOTHING
        RETURNING 1`,
-        [
-          key.keyId,
-          key.partnerId,
-          key.alg,
-          key.publicJwk ? JSON.stringify(key.publicJwk) : null,
-          key.hmacSecret ?? null,
-        ],
-      );
-      if (rows.length !== 1) return false;
+          [
+            key.keyId,
+            key.partnerId,
+            key.alg,
+            key.publicJwk ? JSON.stringify(key.publicJwk) : null,
+            key.hmacSecret ?? null,
+          ],
+        )
+        .catch((error: unknown) => {
+          if ((error as { constraint?: string }).constraint === 'ux_partner_key_public')
+            return null;
+          throw error;
+        });
+      if (rows === null) return 'public_key_taken';
+      if (rows.length !== 1) return 'key_id_taken';
       await this.audit.record(manager, {
         action: 'partner.key_added',
         subject: key.keyId,
         details: { partnerId: key.partnerId, alg: key.alg },
       });
-      return true;
+      return 'added';
     });
   }
 

@@ -12,7 +12,7 @@ class Partners {
   }
   async addKey(key: unknown) {
     this.added.push(key);
-    return true;
+    return 'added' as const;
   }
 }
 

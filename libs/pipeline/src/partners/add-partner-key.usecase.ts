@@ -69,10 +69,17 @@ export class AddPartnerKeyUseCase {
       publicJwk: material.publicJwk,
       hmacSecret: material.hmacSecret,
     });
-    if (!added) {
+    if (added === 'key_id_taken') {
       throw new ConflictError('key_id_taken', `the key id "${keyId}" is already registered`, {
         field: 'keyId',
       });
+    }
+    if (added === 'public_key_taken') {
+      throw new ConflictError(
+        'public_key_taken',
+        'this public key is already registered; each partner signs with keys of its own',
+        { field: 'publicJwk' },
+      );
     }
     this.logger.log({ partnerId: partner.id, keyId, alg: command.alg }, 'partner key added');
     return { partnerId: partner.id, keyId, alg: command.alg, ...material.handOut };
