@@ -201,7 +201,13 @@ describe('synthetic referral generator', () => {
 
   it('gives every referral a unique source id, which its dispatch would carry', () => {
     expect(new Set(sample.map((r) => r.sourceId)).size).toBe(sample.length);
-    expect(sample[7]!.sourceId).toBe('T1-7');
+    const canonical = sample.find((r) => r.format === 'canonical')!;
+    expect(canonical.sourceId).toBe(`T1-${canonical.seq}`);
+    // X-ARF's report_id must be a UUID: derived from the same tag and sequence number.
+    const xarf = sample.filter((r) => r.format === 'xarf');
+    expect(xarf.every((r) => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab]/.test(r.sourceId))).toBe(
+      true,
+    );
   });
 
   it('spreads over the hosting mix, with names the DNS zone answers (or NXDOMAIN)', () => {

@@ -86,6 +86,47 @@ describe('partner CLI', () => {
     expect(JSON.parse(refused.out)).toMatchObject({ status: 401, body: { code: 'key_unknown' } });
   });
 
+  it('submit picks the Content-Type from --format, else the file name or its content', async () => {
+    const keyDir = join(dir, 'format-keys');
+    const keygen = await run('keygen', '--out', keyDir, '--key-id', 'ncmec-1');
+    keys['ncmec-1'] = [{ alg: 'ed25519', publicKey: JSON.parse(keygen.out) as Ed25519PublicJwk }];
+    const common = [
+      ...['--url', server.baseUrl, '--key-id', 'ncmec-1'],
+      ...['--key', join(keyDir, 'ncmec-1.private.jwk.json')],
+    ];
+    const write = (name: string, body: string) => {
+      writeFileSync(join(dir, name), body);
+      return join(dir, name);
+    };
+    const xml = write('report.xml', '<cyberTiplineReferral/>');
+    const xmlNoExtension = write('report', '\n <cyberTiplineReferral/>');
+    const iccam = write('iccam.json', '{"reportId": 1, "reportContents": []}');
+    const xarf = write('xarf.json', '{"xarf_version": "4.2.0"}');
+    const canonical = write('canonical.json', '{"schema": "wissel.referral/2"}');
+    const typeOf = async (...argv: string[]) => {
+      const result = await run('submit', ...common, ...argv);
+      expect(result.code).toBe(0);
+      return (JSON.parse(result.out) as { body: { contentType: string } }).body.contentType;
+    };
+    expect(await typeOf('--format', 'cybertip', canonical)).toBe('application/xml');
+    expect(await typeOf('--format', 'iccam', canonical)).toBe('application/vnd.iccam.report+json');
+    expect(await typeOf(xml)).toBe('application/xml');
+    expect(await typeOf(xmlNoExtension)).toBe('application/xml');
+    expect(await typeOf(iccam)).toBe('application/vnd.iccam.report+json');
+    expect(await typeOf(xarf)).toBe('application/vnd.xarf+json');
+    expect(await typeOf(canonical)).toBe('application/json');
+    expect(await typeOf('--content-type', 'text/xml', xml)).toBe('text/xml');
+
+    for (const argv of [
+      ['--format', 'pdf', xml],
+      ['--format', 'cybertip', '--content-type', 'text/xml', xml],
+    ]) {
+      const refused = await run('submit', ...common, ...argv);
+      expect(refused.code).toBe(2);
+      expect(refused.err).toMatch(/--format/);
+    }
+  });
+
   it('verify checks {headers, value} files, JSON lines, and raw values with flags', async () => {
     const wissel = generateEd25519KeyPair('wissel-2026-01');
     const jwksFile = join(dir, 'jwks.json');

@@ -9,11 +9,14 @@ import { parseArgs } from 'node:util';
 import {
   fetchJwks,
   generatePartnerKey,
+  guessContentType,
+  isSubmissionFormat,
   Jwks,
   loadSigningKey,
   parseJwks,
   PartnerClient,
   PartnerResponse,
+  SUBMISSION_CONTENT_TYPES,
   verifyWisselMessage,
   WISSEL_SIGNATURE_HEADERS,
 } from '@wissel/partner-client';
@@ -22,12 +25,14 @@ import { processIo, runCli, type CliIo } from './cli-io';
 const USAGE = [
   'usage:',
   '  npm run partner -- keygen --out <dir> [--key-id <id>]',
-  '  npm run partner -- submit --url <base> --key-id <id> --key <file> [--content-type <type>] <file>',
+  '  npm run partner -- submit --url <base> --key-id <id> --key <file> [--format <f> | --content-type <type>] <file>',
   '  npm run partner -- status --url <base> --key-id <id> --key <file> <referral-id>',
   '  npm run partner -- list   --url <base> --key-id <id> --key <file> [--since <iso>] [--cursor <c>] [--limit <n>]',
   '  npm run partner -- verify --jwks <url-or-file> <message-file>',
   '  npm run partner -- verify --jwks <url-or-file> --key-id <id> --signature=<sig> <value-file>',
   '--url, --key-id and --key fall back to WISSEL_URL, WISSEL_KEY_ID and WISSEL_KEY.',
+  `--format is one of ${Object.keys(SUBMISSION_CONTENT_TYPES).join(', ')}; without it or --content-type,`,
+  'a .xml file or one starting with "<" is cybertip, JSON with xarf_version xarf, with reportContents iccam.',
 ].join('\n');
 
 class UsageError extends Error {}
@@ -38,6 +43,7 @@ const OPTIONS = {
   'key-id': { type: 'string' },
   key: { type: 'string' },
   'content-type': { type: 'string' },
+  format: { type: 'string' },
   since: { type: 'string' },
   cursor: { type: 'string' },
   limit: { type: 'string' },
@@ -63,8 +69,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         return keygen(values, io);
       case 'submit': {
         const partner = client(values, io); // flags first: a usage error beats a missing file
-        const body = readFileSync(one(rest, '<file>'));
-        return printed(await partner.submit(body, values['content-type']), io);
+        const file = one(rest, '<file>');
+        const type = requestedContentType(values);
+        const body = readFileSync(file);
+        return printed(await partner.submit(body, type ?? guessContentType(body, file)), io);
       }
       case 'status':
         return printed(await client(values, io).status(one(rest, '<referral-id>')), io);
@@ -132,6 +140,21 @@ function client(values: Values, io: CliIo): PartnerClient {
     keyId: required(values['key-id'] ?? io.env.WISSEL_KEY_ID, '--key-id <id> (or WISSEL_KEY_ID)'),
     key: loadSigningKey(required(values.key ?? io.env.WISSEL_KEY, '--key <file> (or WISSEL_KEY)')),
   });
+}
+
+/** The Content-Type --format or --content-type asks for (not both), if any. */
+function requestedContentType(values: Values): string | undefined {
+  const format = values.format;
+  if (format === undefined) return values['content-type'];
+  if (values['content-type'] !== undefined) {
+    throw new UsageError('give --format or --content-type, not both');
+  }
+  if (!isSubmissionFormat(format)) {
+    throw new UsageError(
+      `--format must be one of ${Object.keys(SUBMISSION_CONTENT_TYPES).join(', ')}`,
+    );
+  }
+  return SUBMISSION_CONTENT_TYPES[format];
 }
 
 function printed(response: PartnerResponse, io: CliIo): number {

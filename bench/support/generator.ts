@@ -5,6 +5,7 @@
  * mix of ./hosting.ts. Pure: no I/O; the canonical template is passed in. URLs, hashes and
  * ids are made up; nothing here is or points at real material.
  */
+import { createHash } from 'node:crypto';
 import { SeededRandom } from './random';
 import { HOSTS_PER_ENTRY, hostName, type HostingEntry } from './hosting';
 
@@ -72,12 +73,12 @@ export class ReferralGenerator {
 
   next(): GeneratedReferral {
     const seq = this.seq++;
-    const sourceId = `${this.options.tag}-${seq}`;
     const wantsDuplicate =
       this.originals.length > 0 && this.random.next() < this.options.duplicateRatio;
     if (wantsDuplicate && !this.options.urgent) {
       const original = this.originals[this.random.below(this.originals.length)]!;
       const format = this.otherFormat(original.format);
+      const sourceId = this.sourceIdOf(format, seq);
       const system =
         format === 'canonical' ? this.otherCanonicalSystem(original) : systemOf(format);
       const material = { ...original, seq, format, system };
@@ -91,6 +92,7 @@ export class ReferralGenerator {
       };
     }
     const format = this.options.urgent ? 'canonical' : this.random.weighted(this.options.mix);
+    const sourceId = this.sourceIdOf(format, seq);
     const entryId = this.random.weighted(this.hostingWeights);
     const entry = this.options.hosting.find((h) => h.id === entryId)!;
     const canonicalSource = CANONICAL_SOURCES[this.random.below(CANONICAL_SOURCES.length)]!;
@@ -111,6 +113,12 @@ export class ReferralGenerator {
 
   take(count: number): GeneratedReferral[] {
     return Array.from({ length: count }, () => this.next());
+  }
+
+  /** `<tag>-<seq>`; X-ARF's report_id must be a UUID: one derived from the same pair. */
+  private sourceIdOf(format: Format, seq: number): string {
+    const id = `${this.options.tag}-${seq}`;
+    return format === 'xarf' ? uuidOf(id) : id;
   }
 
   private otherFormat(format: Format): Format {
@@ -183,6 +191,11 @@ function systemOf(format: Format): string {
   return format === 'cybertip' ? 'NCMEC' : 'pointdecontact.example';
 }
 
+/**
+ * Wissel's envelope around NCMEC's report and one fileDetails (elements in the XSD's
+ * order): the envelope's reportId is the bench's source id, the file's a number as NCMEC's
+ * schema wants it.
+ */
 function cybertip(m: Material, sourceId: string, uploaderIp: string): string {
   const url = `https://${m.host}/i/${m.path}.jpg`;
   return `<?xml version="1.0" encoding="UTF-8"?>
@@ -198,6 +211,7 @@ function cybertip(m: Material, sourceId: string, uploaderIp: string): string {
     <internetDetails>
       <webPageIncident thirdPartyHostedContent="true"><url>https://${m.host}/t/${m.path}</url></webPageIncident>
     </internetDetails>
+    <reporter><reportingPerson><email>safety@bench.example</email></reportingPerson></reporter>
     <personOrUserReported>
       <espIdentifier>u-${m.seq}</espIdentifier>
       <ipCaptureEvent>
@@ -208,6 +222,7 @@ function cybertip(m: Material, sourceId: string, uploaderIp: string): string {
     </personOrUserReported>
   </report>
   <fileDetails>
+    <reportId>${900_000_000 + m.seq}</reportId>
     <fileId>f-1</fileId>
     <locationOfFile>${url}</locationOfFile>
     <publiclyAvailable>true</publiclyAvailable>
@@ -218,6 +233,16 @@ function cybertip(m: Material, sourceId: string, uploaderIp: string): string {
 `;
 }
 
+/** A deterministic UUID (version 4 layout, bits from SHA-256) for a bench id. */
+function uuidOf(id: string): string {
+  const b = createHash('sha256').update(id).digest().subarray(0, 16);
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** Valid by the official X-ARF 4.2.0 content-csam schema (uuid report_id, enum values). */
 function xarf(m: Material, sourceId: string): string {
   return JSON.stringify({
     xarf_version: '4.2.0',

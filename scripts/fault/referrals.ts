@@ -82,9 +82,12 @@ export class ReferralFactory {
     const id = String(900_000_000 + ++this.cybertipSeq);
     const tag = hex(6);
     const value = this.cybertip
-      .replace(/<reportId>\d+<\/reportId>/, `<reportId>${id}</reportId>`)
+      // The envelope's and the file's reportId: one submission names one report.
+      .replaceAll(/<reportId>\d+<\/reportId>/g, `<reportId>${id}</reportId>`)
       .replaceAll('/gallery/77/', `/gallery/77-${tag}/`)
-      .replace(/hashType="MD5">[0-9a-f]{32}</, `hashType="MD5">${hex(16)}<`);
+      .replace(/hashType="MD5">[0-9a-f]{32}</, `hashType="MD5">${hex(16)}<`)
+      // The PDQ in the file's metadata too, or every fault referral would join one case.
+      .replace(/<value>[0-9A-Fa-f]{64}<\/value>/, `<value>${hex(32)}</value>`);
     return this.item('cybertip', 'NCMEC', id, value);
   }
 

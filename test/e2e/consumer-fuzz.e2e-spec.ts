@@ -28,6 +28,9 @@ const MAX_BYTES = 64 * 1024;
 const fixtures = join(__dirname, '../fixtures');
 const cybertipXml = readFileSync(join(fixtures, 'cybertip/example.xml'), 'utf8');
 const xarfExample = JSON.parse(readFileSync(join(fixtures, 'xarf/csam-example.json'), 'utf8'));
+const iccamExample = JSON.parse(
+  readFileSync(join(fixtures, 'iccam/report-several-urls.json'), 'utf8'),
+);
 const canonicalExample = JSON.parse(
   readFileSync(join(fixtures, 'canonical/iwf-nl-hosted.json'), 'utf8'),
 );
@@ -43,6 +46,7 @@ const valid: Record<InboundFormat, () => Buffer> = {
       ),
     ),
   xarf: () => Buffer.from(JSON.stringify({ ...xarfExample, report_id: randomUUID() })),
+  iccam: () => Buffer.from(JSON.stringify({ ...iccamExample, reportId: nextReportId++ })),
 };
 
 const fuzzed: Record<InboundFormat, fc.Arbitrary<Buffer | null>> = {
@@ -52,6 +56,9 @@ const fuzzed: Record<InboundFormat, fc.Arbitrary<Buffer | null>> = {
   xarf: fc
     .tuple(fc.array(jsonMutation, { minLength: 1, maxLength: 2 }), textMutation)
     .map(([m, t]) => serialise(mutateJson(xarfExample, m), t)),
+  iccam: fc
+    .tuple(fc.array(jsonMutation, { minLength: 1, maxLength: 2 }), textMutation)
+    .map(([m, t]) => serialise(mutateJson(iccamExample, m), t)),
   cybertip: fc
     .tuple(fc.array(xmlMutation, { minLength: 1, maxLength: 2 }), xmlProlog)
     .map(([m, p]) => Buffer.from(mutateXml(cybertipXml, m, p))),
@@ -108,10 +115,11 @@ describe('fuzzing the inbound consumers', () => {
       canonical: stack.topics.canonicalIn,
       cybertip: stack.topics.cybertipIn,
       xarf: stack.topics.xarfIn,
+      iccam: stack.topics.iccamIn,
     };
     const dlq = await stack.read(stack.topics.deadLetter);
     const sent: Sent[] = [];
-    for (const format of ['canonical', 'cybertip', 'xarf'] as const) {
+    for (const format of ['canonical', 'cybertip', 'xarf', 'iccam'] as const) {
       const values = fc.sample(
         fc.oneof(
           { arbitrary: fuzzed[format], weight: 3 },

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type INestApplication } from '@nestjs/common';
 import { ConsumerRegistry } from '@wissel/messaging';
+import { PARSERS } from '@wissel/formats';
 import { IntakeReferralsUseCase } from '@wissel/pipeline';
 import { hostileCorpus } from '../support/hostile-corpus';
 import { asMessage, canonicalReferral } from '../support/referrals';
@@ -85,6 +86,34 @@ describe('inbound formats and hostile input', () => {
     // Hosting unknown (no trace, no hint from a reporting centre): review. The uploader is
     // at home (estimated, and the upload IP is LeaseWeb NL): the domestic police too.
     expect(row.recipients).toEqual(['review', 'nl-police']);
+  });
+
+  it("routes NCMEC's bare <report>, keyed by its content: a resend is a duplicate", async () => {
+    const unique = `https://forum.example/t/${randomUUID()}`;
+    const bare = readFileSync(join(fixtures, 'cybertip/bare-report.xml'), 'utf8').replace(
+      'https://forum.example/t/5521/post-3',
+      unique,
+    );
+    const parsed = PARSERS.cybertip(Buffer.from(bare), MAX_BYTES);
+    if (!parsed.ok) throw new Error(parsed.rejection.detail);
+    const id = parsed.value.sourceRef.id;
+    expect(id).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // The same report again, re-indented: the same key, so nothing new is stored.
+    const before = handled.length;
+    await stack.produce(stack.topics.cybertipIn, [bare, bare.replace(/\n\s*/g, '\n')]);
+    const [row] = await eventually(async () => {
+      const rows = await storedBySource('NCMEC', id);
+      return rows.length ? rows : undefined;
+    }, 'the bare cybertip report');
+    expect(row.format).toBe('cybertip');
+    expect(row.canonical.locators.map((l: { url: string }) => l.url)).toContain(unique);
+    await eventually(
+      async () => (handled.length >= before + 2 ? true : undefined),
+      'both copies handled',
+    );
+    // Let the second copy's intake finish before counting.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(await stack.count(`referral WHERE source_id = $1`, [id])).toBe(1);
   });
 
   it('routes an X-ARF csam report on its hosting hint', async () => {

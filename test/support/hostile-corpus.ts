@@ -61,6 +61,18 @@ export function hostileCorpus(maxBytes: number): HostileCase[] {
       code: 'schema_violation',
     },
     {
+      name: 'iccam over the size limit',
+      format: 'iccam',
+      payload: Buffer.alloc(maxBytes + 1, 0x20),
+      code: 'payload_too_large',
+    },
+    {
+      name: 'iccam nested 30,000 deep',
+      format: 'iccam',
+      payload: Buffer.from(`{"reportId":1,"x":${'['.repeat(depth)}${']'.repeat(depth)}}`),
+      code: 'schema_violation',
+    },
+    {
       name: 'cybertip invalid UTF-8',
       format: 'cybertip',
       payload: Buffer.from([0x3c, 0x61, 0x3e, 0xff, 0xfe, 0x3c, 0x2f, 0x61, 0x3e]),

@@ -48,9 +48,9 @@ import { GatewayCoreModule } from './gateway-core.module';
         databaseCheck(db),
         // A submission is accepted only once produced: no producer, no 202.
         publisherCheck(indicators, publisher),
+        // Every topic the partner API produces to: each format's, and the urgent one.
         topicsCheck(indicators, catalog, () => [
-          topics.canonicalIn,
-          topics.xarfIn,
+          ...topics.inbound.map((i) => i.topic),
           topics.urgentIn,
         ]),
       ],

@@ -2,7 +2,7 @@ import { type CanonicalReferral } from '@wissel/domain';
 import { type ParseResult } from './rejection';
 
 /** The inbound formats, each with its own topic and parser. */
-export type InboundFormat = 'canonical' | 'cybertip' | 'xarf';
+export type InboundFormat = 'canonical' | 'cybertip' | 'xarf' | 'iccam';
 
 /**
  * Bytes in, canonical referral or typed rejection out. Never throws, whatever the input

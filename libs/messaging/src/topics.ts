@@ -1,5 +1,5 @@
 /** Inbound lanes: the shared topics (the gateway's) and each Kafka partner's own (W10). */
-export const INBOUND_LANES = ['canonical', 'cybertip', 'xarf', 'urgent'] as const;
+export const INBOUND_LANES = ['canonical', 'cybertip', 'xarf', 'iccam', 'urgent'] as const;
 export type InboundLane = (typeof INBOUND_LANES)[number];
 
 /**
@@ -8,11 +8,15 @@ export type InboundLane = (typeof INBOUND_LANES)[number];
  */
 export const PARTNER_TOPIC_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
+/** The formats the inbound lanes carry (the parsers of @wissel/formats). */
+export type InboundLaneFormat = 'canonical' | 'cybertip' | 'xarf' | 'iccam';
+
 /** The parser a lane's messages go to: the urgent lane carries canonical referrals. */
-export const LANE_FORMAT: Record<InboundLane, 'canonical' | 'cybertip' | 'xarf'> = {
+export const LANE_FORMAT: Record<InboundLane, InboundLaneFormat> = {
   canonical: 'canonical',
   cybertip: 'cybertip',
   xarf: 'xarf',
+  iccam: 'iccam',
   urgent: 'canonical',
 };
 
@@ -31,6 +35,10 @@ export class Topics {
   }
   get xarfIn(): string {
     return `${this.prefix}referrals.in.xarf.v1`;
+  }
+  /** ICCAM v3 reports (INHOPE hotlines' exchange), one report with its content items. */
+  get iccamIn(): string {
+    return `${this.prefix}referrals.in.iccam.v1`;
   }
   get knownHashesIn(): string {
     return `${this.prefix}referrals.known-hashes.v1`;
@@ -51,11 +59,12 @@ export class Topics {
     return `${this.prefix}referrals.in.urgent.v1`;
   }
   /** Each inbound topic with the format it carries. */
-  get inbound(): Array<{ topic: string; format: 'canonical' | 'cybertip' | 'xarf' }> {
+  get inbound(): Array<{ topic: string; format: InboundLaneFormat }> {
     return [
       { topic: this.canonicalIn, format: 'canonical' },
       { topic: this.cybertipIn, format: 'cybertip' },
       { topic: this.xarfIn, format: 'xarf' },
+      { topic: this.iccamIn, format: 'iccam' },
     ];
   }
   /** The shared topic of a lane (written by the gateway). */
@@ -64,6 +73,7 @@ export class Topics {
       canonical: this.canonicalIn,
       cybertip: this.cybertipIn,
       xarf: this.xarfIn,
+      iccam: this.iccamIn,
       urgent: this.urgentIn,
     }[lane];
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { contentDigest, SigningKey, signRequest } from '@wissel/signing';
+import { guessContentType } from './content-type';
 import { PartnerKey, toSigningKey } from './partner-key';
 import { PartnerResponse, readResponse } from './response';
 
@@ -85,13 +86,14 @@ export class PartnerClient {
     return readResponse(response);
   }
 
-  /** POST /v1/referrals. An object is sent as JSON.stringify of it. */
-  submit(
-    body: Buffer | string | object,
-    contentType = 'application/json',
-  ): Promise<PartnerResponse> {
+  /**
+   * POST /v1/referrals. An object is sent as JSON.stringify of it. Without a contentType the
+   * body's own shape picks it (`guessContentType`: XML, X-ARF, ICCAM or canonical JSON).
+   */
+  submit(body: Buffer | string | object, contentType?: string): Promise<PartnerResponse> {
     const bytes = Buffer.isBuffer(body) || typeof body === 'string' ? body : JSON.stringify(body);
-    return this.send(this.prepare('POST', '/v1/referrals', bytes, contentType));
+    const type = contentType ?? guessContentType(bytes);
+    return this.send(this.prepare('POST', '/v1/referrals', bytes, type));
   }
 
   /** GET /v1/referrals/{id}. */

@@ -14,7 +14,7 @@ const TEST_KEY = {
   d: 'n4Ni-HpISpVObnQMW0wOhCKROaIKqKtW_2ZYb2p9KcU',
 } as const;
 const created = new Date('2026-03-01T12:00:00Z');
-const nonces = ['yv7dh2hF7BYDh5b8D0tXpg', 'Q3mS0cCqkO0sXbq0vJ1mSw'];
+const nonces = ['yv7dh2hF7BYDh5b8D0tXpg', 'Q3mS0cCqkO0sXbq0vJ1mSw', 'Zt3kq8X1cH0aVw2mLr9sPg'];
 
 const client = new PartnerClient({
   baseUrl: 'https://wissel.example',
@@ -25,6 +25,12 @@ const client = new PartnerClient({
 });
 const post = client.prepare('POST', '/v1/referrals', '{"hello": "world"}', 'application/json');
 const get = client.prepare('GET', '/v1/referrals/r-1');
+// XML is signed the same way: the digest is of its bytes, the content-type is its own.
+const xml = [
+  '<?xml version="1.0" encoding="UTF-8"?>',
+  '<cyberTiplineReferral><reportId>182736455</reportId></cyberTiplineReferral>',
+].join('\n');
+const postXml = client.prepare('POST', '/v1/referrals', xml, 'application/xml');
 
 const dispatch = { schema: 'wissel.dispatch/1', dispatchId: 'd-1' };
 const message = {
@@ -46,6 +52,7 @@ function asHttp(prepared: PreparedRequest): string {
 export const README_BLOCKS = [
   asHttp(post),
   asHttp(get),
+  asHttp(postXml),
   ['```json', JSON.stringify(message, null, 2), '```'].join('\n'),
 ];
 
@@ -64,6 +71,7 @@ describe('README worked examples', () => {
     for (const [prepared, required] of [
       [post, undefined],
       [get, ['@method', '@target-uri']],
+      [postXml, ['@method', '@target-uri', 'content-digest', 'content-type']],
     ] as const) {
       const verified = await verifyRequest(prepared, {
         lookupKey: () => [{ alg: 'ed25519', publicKey }],

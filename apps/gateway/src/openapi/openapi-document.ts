@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { GATEWAY_APP_OPTIONS } from '../gateway-app-options';
 import { GatewayModule } from '../gateway.module';
+import { documentSubmissionBody } from '../partner-api/submission-body.openapi';
 
 /**
  * The gateway's OpenAPI document, built from the controllers' decorators. Preview mode
@@ -33,7 +34,7 @@ export async function buildOpenApiDocument(): Promise<OpenAPIObject> {
       })
       .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'operator')
       .build();
-    return SwaggerModule.createDocument(app, config);
+    return documentSubmissionBody(SwaggerModule.createDocument(app, config));
   } finally {
     await app.close();
   }

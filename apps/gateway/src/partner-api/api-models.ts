@@ -36,7 +36,7 @@ export class RouteSummaryModel {
 export class SubmissionStatusModel {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ type: SourceRefModel }) sourceRef!: SourceRefModel;
-  @ApiProperty({ enum: ['canonical', 'xarf'] }) format!: string;
+  @ApiProperty({ enum: ['canonical', 'xarf', 'cybertip', 'iccam'] }) format!: string;
   @ApiProperty({
     enum: ['pending', 'accepted', 'stored', 'routed'],
     description:

@@ -2,8 +2,6 @@ import { type ServerResponse } from 'node:http';
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBody,
-  ApiConsumes,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
@@ -24,7 +22,7 @@ import { WisselMetrics } from '@wissel/observability';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { type GatewayRequest } from '../http/gateway-request';
 import { SubmissionPageModel, SubmissionResponseModel, SubmissionStatusModel } from './api-models';
-import { formatOf, SUBMISSION_MEDIA_TYPES } from './content-types';
+import { formatOf } from './content-types';
 import { CurrentPartner } from './current-partner.decorator';
 import { SignedPartnerGuard } from './signed-partner.guard';
 
@@ -63,17 +61,9 @@ export class ReferralsController {
   @ApiOperation({
     summary: 'Submit one referral or a batch',
     description:
-      'A canonical referral (wissel.referral/1) as a JSON object, a batch of them as a JSON array, or one X-ARF v4 content report. 202 means every referral in the answer is durably stored (Kafka, acks=all). Resubmitting a sourceRef returns the first id with status duplicate and stores nothing new.',
+      'A canonical referral (wissel.referral/2) as a JSON object or a batch of them as a JSON array, one X-ARF v4 content report, one CyberTipline referral (XML) or one ICCAM v3 report, by Content-Type. 202 means every referral in the answer is durably stored (Kafka, acks=all). Resubmitting a sourceRef returns the first id with status duplicate and stores nothing new.',
   })
-  @ApiConsumes(...Object.keys(SUBMISSION_MEDIA_TYPES))
-  @ApiBody({
-    schema: {
-      oneOf: [
-        { type: 'object', description: 'one referral (canonical or X-ARF)' },
-        { type: 'array', items: { type: 'object' }, description: 'a canonical batch' },
-      ],
-    },
-  })
+  // The request body, one schema and example per media type: submission-body.openapi.ts.
   @ApiHeader({
     name: 'Content-Digest',
     required: true,
@@ -83,8 +73,8 @@ export class ReferralsController {
   @ApiProblems({
     ...AUTH_PROBLEMS,
     403: 'The partner is suspended, or a sourceRef.system is not registered for it',
-    415: 'Content-Type is not one of the accepted media types',
-    422: 'A referral is invalid (reason and field say why and where); nothing was stored',
+    415: 'Content-Type is not one of the accepted media types, or its charset is not UTF-8',
+    422: 'A referral is invalid (reason and field say why and where: schema_violation, invalid_xml, forbidden_xml_construct, …); nothing was stored',
   })
   async submitReferrals(
     @CurrentPartner() partner: AuthenticatedPartner,

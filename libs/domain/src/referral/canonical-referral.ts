@@ -37,6 +37,8 @@ export interface Incident {
   priority: Priority;
   threatToLife?: boolean;
   detectionMethod?: string;
+  /** How reliable the sender's evidence is, in its words, e.g. crawler, user_report (X-ARF `evidence_source`). */
+  evidenceSource?: string;
   /** No removal is possible (no URL: chat, e-mail, peer-to-peer): for police only. */
   policeOnly?: boolean;
   channels?: Channel[];
@@ -151,6 +153,8 @@ export interface IpEvent {
   event?: string;
   at?: string;
   possibleProxy?: boolean;
+  /** The source port: behind carrier-grade NAT the address alone names no subscriber. */
+  port?: number;
 }
 
 export interface Account {
@@ -158,6 +162,21 @@ export interface Account {
   id?: string;
   screenName?: string;
   email?: string;
+  /** A display name other than the screen name (NCMEC's displayName). */
+  displayName?: string;
+  /**
+   * The account's profile pages as the sender gave them: investigation facts, never removal
+   * targets, never fetched (NCMEC's profileUrl).
+   */
+  profileUrls?: string[];
+}
+
+/** A device identifier captured by the service (NCMEC's deviceId), e.g. IMEI, IDFA. */
+export interface DeviceId {
+  type: string;
+  value: string;
+  event?: string;
+  at?: string;
 }
 
 /** Someone involved: the basis of the investigation jurisdiction. Personal data. */
@@ -168,6 +187,8 @@ export interface Person {
   ipEvents?: IpEvent[];
   estimatedCountry?: string;
   accounts?: Account[];
+  /** Device identifiers the service captured for this person. */
+  devices?: DeviceId[];
   priorReports?: string[];
 }
 

@@ -3,7 +3,6 @@ import addFormats from 'ajv-formats';
 import {
   canonicalUrl,
   InvalidUrlError,
-  isStorableText,
   REFERRAL_SCHEMA_V1,
   REFERRAL_SCHEMA_V2,
   type CanonicalReferral,
@@ -11,6 +10,8 @@ import {
 import { decodeJsonObject } from '../decode-json';
 import { reject, type ParseResult } from '../rejection';
 import { schemaViolation } from '../schema-violation';
+import { unstorableField } from '../unstorable-field';
+import { mediaBytesField } from '../media-in-document';
 import schemaV1 from './referral.v1.schema.json';
 import schemaV2 from './referral.v2.schema.json';
 
@@ -42,6 +43,10 @@ export function parseCanonicalReferral(
   const json = decodeJsonObject(payload, maxBytes);
   if (!json.ok) return json;
   const document = json.value;
+  // Before validation strips what the schema does not name: unknown properties are kept in
+  // the raw payload, and Wissel never stores media, wherever it is put.
+  const media = mediaBytesField(document);
+  if (media) return media;
   const declared = document.schema;
   if (declared === REFERRAL_SCHEMA_V2) return validateCanonicalReferral(document);
   if (declared !== REFERRAL_SCHEMA_V1) {
@@ -56,7 +61,7 @@ export function parseCanonicalReferral(
     return schemaViolation(validateV1.errors, REFERRAL_SCHEMA_V1);
   }
   const upgraded: CanonicalReferral = { ...document, schema: REFERRAL_SCHEMA_V2 };
-  return checkUrls(upgraded) ?? checkStorable(upgraded) ?? { ok: true, value: upgraded };
+  return checkUrls(upgraded) ?? unstorableField(upgraded) ?? { ok: true, value: upgraded };
 }
 
 /**
@@ -74,7 +79,7 @@ export function validateCanonicalReferral(document: unknown): ParseResult<Canoni
   return (
     checkUrls(document) ??
     checkMedia(document) ??
-    checkStorable(document) ?? { ok: true, value: document }
+    unstorableField(document) ?? { ok: true, value: document }
   );
 }
 
@@ -89,34 +94,6 @@ function checkMedia(referral: CanonicalReferral): ParseResult<never> | undefined
     'a media item needs at least one hash or a classification',
     `/media/${index}`,
   );
-}
-
-/**
- * Text PostgreSQL cannot store (U+0000, unpaired surrogates: JSON's \u escapes can carry
- * both) is refused here, with its field named, rather than dead-lettered later as
- * storage_rejected (found while fuzzing). Checked on what is kept, so the field can be named.
- */
-function checkStorable(node: unknown, field = ''): ParseResult<never> | undefined {
-  if (typeof node === 'string') {
-    if (isStorableText(node)) return undefined;
-    return reject(
-      'schema_violation',
-      'contains U+0000 or an unpaired surrogate, which cannot be stored',
-      field || '/',
-    );
-  }
-  if (typeof node !== 'object' || node === null) return undefined;
-  // The schema bounds the depth of what is kept, so this recursion is shallow.
-  for (const [key, value] of Object.entries(node)) {
-    // A key too (flags take any name): the pointer names the object that holds it.
-    if (!isStorableText(key)) return checkStorable('\u0000', field);
-    const found = checkStorable(
-      value,
-      `${field}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`,
-    );
-    if (found) return found;
-  }
-  return undefined;
 }
 
 /**

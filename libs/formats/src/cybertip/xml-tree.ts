@@ -15,16 +15,24 @@ const REPEATED = new Set([
   'fileDetails',
   'ipCaptureEvent',
   'personOrUserReported',
+  'intendedRecipient',
   'internetDetails',
   'webPageIncident',
   'url',
   'originalFileHash',
   'priorCTReports',
+  'priorCTReport',
   'email',
   'victim',
   'lawEnforcement',
   'caseNumber',
   'servedLegalProcessInternational',
+  'displayName',
+  'profileUrl',
+  'associatedAccount',
+  'deviceId',
+  'details',
+  'nameValuePair',
 ]);
 
 const parser = new XMLParser({
@@ -43,7 +51,9 @@ const parser = new XMLParser({
   ignorePiTags: true,
   // Second line of defence; the guard has already refused deeper documents.
   maxNestedTags: MAX_XML_DEPTH + 1,
-  isArray: (name, _path, _isLeaf, isAttribute) => !isAttribute && REPEATED.has(name),
+  // Never the root: a bare <fileDetails> document must read as one root, not a list.
+  isArray: (name, path, _isLeaf, isAttribute) =>
+    !isAttribute && REPEATED.has(name) && String(path).includes('.'),
 });
 
 /** The root element of a well-formed document: its name and content. */

@@ -50,6 +50,7 @@ const jsonSeeds = (format: string, dir: string) =>
 const SEEDS = {
   canonical: jsonSeeds('canonical', 'canonical'),
   xarf: jsonSeeds('xarf', 'xarf'),
+  iccam: jsonSeeds('iccam', 'iccam'),
   cybertip: [...read('cybertip', /\.xml$/), ...read('hostile', /^cybertip-.*\.xml$/)],
   knownHashes: [
     {
@@ -136,6 +137,14 @@ describe('fuzzing the inbound formats', () => {
 
   it('X-ARF: mutated reports give a storable referral or a typed rejection', () => {
     fuzzParser('xarf', 'structure-aware mutations', mutatedJson(SEEDS.xarf));
+  });
+
+  it('ICCAM v3: arbitrary bytes give a referral or a typed rejection', () => {
+    fuzzParser('iccam', 'arbitrary bytes', arbitraryPayload);
+  });
+
+  it('ICCAM v3: mutated reports give a storable referral or a typed rejection', () => {
+    fuzzParser('iccam', 'structure-aware mutations', mutatedJson(SEEDS.iccam));
   });
 
   it('CyberTipline XML: arbitrary bytes give a referral or a typed rejection', () => {

@@ -76,9 +76,11 @@ describe('planKafkaAcls', () => {
   it('gives the apps exactly their topics and groups', () => {
     expect(of(plan, 'wissel-gateway')).toEqual([
       'describe topic p.referrals.in.canonical.v1',
+      'describe topic p.referrals.in.iccam.v1',
       'describe topic p.referrals.in.urgent.v1',
       'describe topic p.referrals.in.xarf.v1',
       'write topic p.referrals.in.canonical.v1',
+      'write topic p.referrals.in.iccam.v1',
       'write topic p.referrals.in.urgent.v1',
       'write topic p.referrals.in.xarf.v1',
     ]);
@@ -91,6 +93,7 @@ describe('planKafkaAcls', () => {
       'read topic p.referrals.in.canonical.v1',
       'read topic p.referrals.in.cybertip.ncmec.v1',
       'read topic p.referrals.in.cybertip.v1',
+      'read topic p.referrals.in.iccam.v1',
       'read topic p.referrals.in.urgent.iwf.v1',
       'read topic p.referrals.in.urgent.v1',
       'read topic p.referrals.in.xarf.v1',

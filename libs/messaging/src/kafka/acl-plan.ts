@@ -91,7 +91,7 @@ export function planKafkaAcls(input: AclPlanInput): AclRule[] {
   add(dispatcher, 'dispatcher dead letters', 'topic', topics.deadLetter, ['write', 'describe']);
 
   // Gateway: puts API submissions on the lanes the partner API serves.
-  for (const topic of [topics.canonicalIn, topics.xarfIn, topics.urgentIn]) {
+  for (const topic of [topics.canonicalIn, topics.xarfIn, topics.iccamIn, topics.urgentIn]) {
     add(gateway, 'gateway submits', 'topic', topic, ['write', 'describe']);
   }
 

@@ -10,7 +10,7 @@ import { SIGNATURE_ERROR_CODES } from '@wissel/signing';
  */
 export const OTHER = 'other';
 
-export const FORMATS = ['canonical', 'cybertip', 'xarf'] as const;
+export const FORMATS = ['canonical', 'cybertip', 'xarf', 'iccam'] as const;
 
 /** source_id: the (system, id) pair was stored before; the rest are case layers (docs/dedup.md). */
 export const DEDUP_LAYERS = ['source_id', 'url', 'media_hash', 'pdq', 'reupload'] as const;

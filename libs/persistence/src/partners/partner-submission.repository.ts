@@ -23,7 +23,8 @@ export interface NewSubmission {
   id: string;
   sourceSystem: string;
   sourceId: string;
-  format: 'canonical' | 'xarf';
+  /** As the partner_submission.format check allows (the partner API's formats). */
+  format: 'canonical' | 'xarf' | 'cybertip' | 'iccam';
 }
 
 /** The row that holds a sourceRef after the claim: this request's, or an earlier one. */

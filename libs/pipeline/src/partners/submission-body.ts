@@ -1,9 +1,9 @@
 import { type CanonicalReferral } from '@wissel/domain';
-import { decodeUtf8, PARSERS, type Rejection } from '@wissel/formats';
+import { decodeUtf8, PARSERS, type InboundFormat, type Rejection } from '@wissel/formats';
 import { InvalidReferralError } from './partner-errors';
 
-/** The formats the partner API takes (CyberTipline XML arrives over Kafka only). */
-export type SubmissionFormat = 'canonical' | 'xarf';
+/** The formats the partner API takes: every inbound format, each by its own media type. */
+export type SubmissionFormat = InboundFormat;
 
 /** One referral of a submission: its canonical form and the bytes to put on its topic. */
 export interface SubmittedReferral {
@@ -26,8 +26,10 @@ export interface BodyLimits {
 /**
  * Parses a request body into referrals, all or nothing: a canonical body is one referral
  * (an object, sent on exactly as received) or a batch (an array, one message per element);
- * an X-ARF body is one report. The first invalid referral refuses the whole request with
- * the parser's reason and a JSON Pointer into the body.
+ * any other format's body is one report, parsed by that format's own parser (for XML its
+ * guard refuses DTDs, entities and deep nesting) and sent on byte for byte. The first
+ * invalid referral refuses the whole request with the parser's reason and a pointer into
+ * the body (a JSON Pointer, or the element path the XML parser gives).
  */
 export function parseSubmissionBody(
   format: SubmissionFormat,
@@ -67,7 +69,7 @@ function parseBatch(body: Buffer, limits: BodyLimits): SubmittedReferral[] {
   const referrals = list.map((element, i) =>
     // Serialised before parsing: the parser strips unknown properties in place, and the
     // router keeps the referral as sent, unknown properties included.
-    parseOne('canonical', Buffer.from(JSON.stringify(element) ?? '', 'utf8'), limits, `/${i}`),
+    parseOne('canonical', serialised(element, i), limits, `/${i}`),
   );
   const seen = new Map<string, number>();
   referrals.forEach(({ referral: { sourceRef } }, i) => {
@@ -83,6 +85,19 @@ function parseBatch(body: Buffer, limits: BodyLimits): SubmittedReferral[] {
     seen.set(key, i);
   });
   return referrals;
+}
+
+/**
+ * One batch element as bytes. JSON.parse reads nesting that JSON.stringify cannot write
+ * back (a RangeError a few thousand levels down): such an element is refused, never a 500.
+ */
+function serialised(element: unknown, index: number): Buffer {
+  try {
+    return Buffer.from(JSON.stringify(element) ?? '', 'utf8');
+  } catch {
+    const detail = 'the referral is nested too deeply to be read';
+    throw invalid({ code: 'document_too_deep', detail }, `/${index}`);
+  }
 }
 
 function parseOne(

@@ -199,4 +199,75 @@ describe('SubmitReferralsUseCase', () => {
     expect(result!.sourceRef.system).toBe('pointdecontact.example');
     expect(publisher.published[0]!.topic).toBe('t.referrals.in.xarf.v1');
   });
+
+  describe('CyberTipline XML', () => {
+    // The fixture follows the CyberTipline reporting schema's element names (see its comment).
+    const xml = readFileSync(
+      join(__dirname, '../../../../test/fixtures/cybertip/example.xml'),
+      'utf8',
+    );
+    const ncmec = { ...partner, partnerId: 'ncmec', sourceSystems: ['NCMEC'] };
+    const submitXml = (body: string, as = ncmec) =>
+      useCase.execute({ partner: as, format: 'cybertip', body: Buffer.from(body, 'utf8') });
+    const hostile = (name: string) =>
+      readFileSync(join(__dirname, `../../../../test/fixtures/cybertip/${name}`), 'utf8');
+
+    it('puts the report on the cybertip topic byte for byte, with the partner headers', async () => {
+      const [result] = await submitXml(xml);
+      expect(result).toMatchObject({ sourceRef: { system: 'NCMEC' }, status: 'accepted' });
+      expect(publisher.published).toHaveLength(1);
+      const [message] = publisher.published;
+      expect(message).toMatchObject({
+        topic: 't.referrals.in.cybertip.v1',
+        key: result!.id,
+        headers: {
+          'wissel-schema': 'ncmec/cybertipline',
+          'wissel-partner-id': 'ncmec',
+          'wissel-submission-id': result!.id,
+          'wissel-signature-key-id': 'iwf-1',
+        },
+      });
+      expect(Buffer.from(message!.value as Buffer).toString('utf8')).toBe(xml);
+      const [again] = await submitXml(xml);
+      expect(again).toEqual({ ...result, status: 'duplicate' });
+      expect(publisher.published).toHaveLength(1);
+    });
+
+    it('refuses a partner not registered for NCMEC, naming the system', async () => {
+      const error = await submitXml(xml, partner).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ForbiddenError);
+      expect(error).toMatchObject({ code: 'source_system_not_allowed' });
+      expect((error as ForbiddenError).detail).toContain('"NCMEC"');
+      expect(publisher.published).toEqual([]);
+    });
+
+    it.each([
+      ['hostile-xxe.xml', 'forbidden_xml_construct'],
+      ['hostile-billion-laughs.xml', 'forbidden_xml_construct'],
+      ['hostile-wrong-root.xml', 'unsupported_schema'],
+      ['hostile-malformed.xml', 'invalid_xml'],
+    ])('refuses %s with reason %s, producing nothing', async (name, reason) => {
+      const error = await submitXml(hostile(name)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidReferralError);
+      expect(error).toMatchObject({ code: 'referral_invalid', extras: { reason } });
+      expect(submissions.rows.size).toBe(0);
+      expect(publisher.published).toEqual([]);
+    });
+
+    it('refuses XML nested too deeply, UTF-16 and an oversized report', async () => {
+      const deep = `<cyberTiplineReferral>${'<a>'.repeat(40)}${'</a>'.repeat(40)}</cyberTiplineReferral>`;
+      await expect(submitXml(deep)).rejects.toMatchObject({
+        extras: { reason: 'document_too_deep' },
+      });
+      const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')]);
+      await expect(
+        useCase.execute({ partner: ncmec, format: 'cybertip', body: utf16 }),
+      ).rejects.toMatchObject({ extras: { reason: 'invalid_encoding' } });
+      const big = xml.replace('</cyberTiplineReferral>', `<!--${'x'.repeat(6_000_000)}-->$&`);
+      await expect(submitXml(big)).rejects.toMatchObject({
+        extras: { reason: 'payload_too_large' },
+      });
+      expect(publisher.published).toEqual([]);
+    });
+  });
 });

@@ -35,9 +35,12 @@ export const PartnerMessageHeaders = {
   evidenceId: 'wissel-evidence-id',
 } as const;
 
-const SCHEMA_OF: Record<SubmissionFormat, string> = {
+/** The `wissel-schema` header of each format, as a Kafka producer of that topic sets it. */
+export const SUBMISSION_SCHEMA: Record<SubmissionFormat, string> = {
   canonical: REFERRAL_SCHEMA,
   xarf: 'xarf/4',
+  cybertip: 'ncmec/cybertipline',
+  iccam: 'iccam/3',
 };
 
 /** How long a partner should wait before retrying after a dependency outage. */
@@ -167,14 +170,16 @@ export class SubmitReferralsUseCase {
   }
 
   /**
-   * Urgent canonical referrals (threat to life, escalated) take the urgent inbound topic, so
-   * they overtake the normal backlog (W6); X-ARF reports are never urgent.
+   * Each format's own inbound topic, as a Kafka producer would use. Urgent canonical
+   * referrals (threat to life, escalated) take the urgent topic instead, so they overtake
+   * the normal backlog; that topic carries canonical JSON only, so a report in another
+   * format stays on its own topic, where the router keeps its original bytes as evidence.
    */
   private topicFor(format: SubmissionFormat, item: SubmittedReferral): string {
-    if (format === 'xarf') return this.topics.xarfIn;
-    return effectivePriority(item.referral) === 'urgent'
-      ? this.topics.urgentIn
-      : this.topics.canonicalIn;
+    if (format === 'canonical' && effectivePriority(item.referral) === 'urgent') {
+      return this.topics.urgentIn;
+    }
+    return this.topics.lane(format);
   }
 
   private async produce(
@@ -189,7 +194,7 @@ export class SubmitReferralsUseCase {
       key: claim.id,
       value: item.payload,
       headers: {
-        [MessageHeaders.schema]: SCHEMA_OF[format],
+        [MessageHeaders.schema]: SUBMISSION_SCHEMA[format],
         [PartnerMessageHeaders.partnerId]: partner.partnerId,
         [PartnerMessageHeaders.submissionId]: claim.id,
         [PartnerMessageHeaders.signatureKeyId]: partner.evidence.keyId,
@@ -225,8 +230,12 @@ export class SubmitReferralsUseCase {
   }
 }
 
-/** Where a referral's source system is, as a JSON Pointer into the body. */
-const SOURCE_SYSTEM_FIELD: Record<SubmissionFormat | 'batch', string> = {
+/**
+ * Where a referral's source system is, as a pointer into the body. CyberTipline and ICCAM
+ * reports have none: the format itself names the system (NCMEC, ICCAM), so the refusal
+ * names no field, only the system.
+ */
+const SOURCE_SYSTEM_FIELD: Partial<Record<SubmissionFormat | 'batch', string>> = {
   batch: '/{i}/sourceRef/system',
   canonical: '/sourceRef/system',
   xarf: '/reporter/domain',
@@ -242,10 +251,11 @@ function requireOwnSourceSystems(
     ({ referral }) => !partner.sourceSystems.includes(referral.sourceRef.system),
   );
   if (i < 0) return;
+  const field = SOURCE_SYSTEM_FIELD[shape]?.replace('{i}', String(i));
   // The system name is the partner's own identifier, not reported content.
   throw new ForbiddenError(
     'source_system_not_allowed',
     `sourceRef.system "${referrals[i]!.referral.sourceRef.system}" is not registered for partner "${partner.partnerId}"`,
-    { field: SOURCE_SYSTEM_FIELD[shape].replace('{i}', String(i)) },
+    field === undefined ? {} : { field },
   );
 }
