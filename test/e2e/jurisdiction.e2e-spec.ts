@@ -339,13 +339,13 @@ describe('jurisdiction: trace and decide on real addresses', () => {
 
   it('falls back on the sender’s own trace before its hint, never on a person’s address', async () => {
     const observed = (id: string, persons: unknown[] = []) =>
-      referral('https://gone.hoster.test/y', {
+      referral(`https://gone.hoster.test/${id}`, {
         sourceRef: { system: 'TEST-PARTNER', id },
         schema: 'wissel.referral/2',
         locators: [
           {
             kind: 'web_page',
-            url: 'https://gone.hoster.test/y',
+            url: `https://gone.hoster.test/${id}`,
             observedIps: ['88.198.10.10'],
             hints: { hostingCountry: 'FR' },
           },
@@ -368,9 +368,11 @@ describe('jurisdiction: trace and decide on real addresses', () => {
         countries: ['DE'],
       },
     ]);
-    // The same address as a person's is no hosting evidence: the locator's hint decides.
+    // The same address as a person's is no hosting evidence: the locator's hint decides,
+    // and the address counts for the investigation (DE: the international police channel).
     expect(perpetrator!.decisions[0]).toMatchObject({
-      recipients: ['fr-hotline'],
+      recipients: ['fr-hotline', 'intl-police'],
+      investigationCountries: ['DE'],
       confidence: 'low',
     });
     expect(perpetrator!.decisions[0]!.evidence.hosting).toMatchObject([{ basis: 'sender_hint' }]);
