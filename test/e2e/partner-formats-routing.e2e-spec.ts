@@ -2,9 +2,10 @@
  * Real partners' documents, end to end: X-ARF csam and csem (X-ARF v4.2.0, the official
  * schemas), NCMEC's report with its files in Wissel's envelope and a bare report (the
  * CyberTipline reporting XSD), and an ICCAM v3 report (field names as SCART-application
- * reads them) — each written here to its schema's shape — are accepted and routed on both
- * adapters of the messaging port (Kafka, and the Postgres bus of the embedded mode),
- * through the signed API and through the format's own topic. Every hash given reaches the
+ * reads them) — each written here to its schema's shape — are accepted and routed by the
+ * cluster apps on both adapters of the messaging port (Kafka, and the Postgres bus) and by
+ * the embedded mode as `npm start` runs it, through the signed API and through the
+ * format's own topic. Every hash given reaches the
  * dispatch, and the routing follows the hosting, the uploader and the sender's hints as
  * docs/jurisdiction.md says.
  */
@@ -12,7 +13,10 @@ import { createHash, generateKeyPairSync, randomBytes, randomInt, randomUUID } f
 import { type InboundFormat, PARSERS } from '@wissel/formats';
 import { PartnerClient } from '@wissel/partner-client';
 import { publicJwk } from '@wissel/signing';
-import { eventually, TestStack, type Messaging } from '../support/stack';
+import { Topics } from '@wissel/messaging';
+import { DnsTestServer } from '../support/dns-test-server';
+import { EmbeddedApp } from '../support/embedded-app';
+import { appendToPostgresTopic, eventually, TestStack, type Messaging } from '../support/stack';
 
 const OPERATOR_TOKEN = randomBytes(24).toString('base64url');
 const hex = (seed: string, algorithm: 'md5' | 'sha1' | 'sha256') =>
@@ -237,25 +241,75 @@ const CASES: Case[] = [
   },
 ];
 
-describe.each<Messaging>(['kafka', 'postgres'])('partners’ documents on %s', (messaging) => {
-  let stack: TestStack;
-  let baseUrl: string;
+/** Where the documents go: the apps on either messaging adapter, or the built embedded app. */
+interface Target {
+  baseUrl: string;
+  operatorToken: string;
+  db: { query: TestStack['db']['query'] };
+  produce(topic: string, value: string): Promise<unknown>;
+  topics: Topics;
+  close(): Promise<void>;
+}
+
+async function clusterTarget(messaging: Messaging): Promise<Target> {
+  const stack = await TestStack.create(`partner_docs_${messaging}`, { messaging });
+  stack.dns.setZone(ZONE);
+  const { baseUrl } = await stack.listen('gateway', {
+    OPERATOR_TOKEN_SHA256: createHash('sha256').update(OPERATOR_TOKEN).digest('hex'),
+  });
+  await stack.start('router');
+  return {
+    baseUrl,
+    operatorToken: OPERATOR_TOKEN,
+    db: stack.db,
+    produce: (topic, value) => stack.produce(topic, [value]),
+    topics: stack.topics,
+    close: () => stack.close(),
+  };
+}
+
+/** `npm start` as it runs: one process, its own PostgreSQL, the hops in Postgres tables. */
+async function embeddedTarget(): Promise<Target> {
+  const dns = await DnsTestServer.start(ZONE);
+  const app = await EmbeddedApp.create({ DNS_SERVERS: dns.address, DNS_TIMEOUT_MS: '300' });
+  await app.start();
+  const db = await app.db();
+  return {
+    baseUrl: app.baseUrl,
+    operatorToken: app.operatorToken(),
+    db,
+    produce: (topic, value) => appendToPostgresTopic(db, topic, [value]),
+    topics: new Topics(''),
+    close: async () => {
+      await db.end();
+      await app.dispose();
+      await dns.close();
+    },
+  };
+}
+
+const TARGETS: Array<[string, () => Promise<Target>]> = [
+  ['the cluster apps on Kafka', () => clusterTarget('kafka')],
+  ['the cluster apps on the Postgres bus', () => clusterTarget('postgres')],
+  ['the embedded mode (the built app)', embeddedTarget],
+];
+
+describe.each(TARGETS)('partners’ documents, %s', (_name, open) => {
+  let target: Target;
   const clients = new Map<string, PartnerClient>();
 
   const operator = (path: string, body: unknown) =>
-    fetch(baseUrl + path, {
+    fetch(target.baseUrl + path, {
       method: 'POST',
-      headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${target.operatorToken}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify(body),
     });
 
   beforeAll(async () => {
-    stack = await TestStack.create(`partner_docs_${messaging}`, { messaging });
-    stack.dns.setZone(ZONE);
-    ({ baseUrl } = await stack.listen('gateway', {
-      OPERATOR_TOKEN_SHA256: createHash('sha256').update(OPERATOR_TOKEN).digest('hex'),
-    }));
-    await stack.start('router');
+    target = await open();
     for (const system of new Set(CASES.map((c) => c.system))) {
       const id = system.toLowerCase().replace(/[^a-z0-9]+/g, '-');
       const key = generateKeyPairSync('ed25519');
@@ -271,40 +325,44 @@ describe.each<Messaging>(['kafka', 'postgres'])('partners’ documents on %s', (
       clients.set(
         system,
         new PartnerClient({
-          baseUrl,
+          baseUrl: target.baseUrl,
           keyId: `${id}-1`,
           key: { alg: 'ed25519', privateKey: key.privateKey },
         }),
       );
     }
-  });
+  }, 180_000);
 
   afterAll(async () => {
-    await stack?.close();
+    await target?.close();
   });
 
   /** The referral stored for a source id, its decision in force, and its dispatches' media. */
   async function routed(system: string, sourceId: string) {
-    return eventually(async () => {
-      const { rows } = await stack.db.query<{
-        recipients: string[];
-        evidence: { hosting: Array<{ basis?: string }> };
-        investigation_countries: string[];
-        payloads: Array<{ referral: { media: Array<{ hashes: Record<string, string> }> } }>;
-      }>(
-        `SELECT d.recipients, d.evidence, d.investigation_countries,
-                (SELECT coalesce(jsonb_agg(o.payload), '[]') FROM outbox o WHERE o.referral_id = r.id) AS payloads
-           FROM referral r JOIN decision d ON d.referral_id = r.id
-          WHERE r.source_system = $1 AND r.source_id = $2
-            AND NOT EXISTS (SELECT 1 FROM decision n WHERE n.supersedes_id = d.id)`,
-        [system, sourceId],
-      );
-      return rows[0] && rows[0].payloads.length > 0 ? rows[0] : undefined;
-    }, `the referral ${system}/${sourceId} routed and dispatched`);
+    return eventually(
+      async () => {
+        const { rows } = await target.db.query<{
+          recipients: string[];
+          evidence: { hosting: Array<{ basis?: string }> };
+          investigation_countries: string[];
+          payloads: Array<{ referral: { media: Array<{ hashes: Record<string, string> }> } }>;
+        }>(
+          `SELECT d.recipients, d.evidence, d.investigation_countries,
+                  (SELECT coalesce(jsonb_agg(o.payload), '[]') FROM outbox o WHERE o.referral_id = r.id) AS payloads
+             FROM referral r JOIN decision d ON d.referral_id = r.id
+            WHERE r.source_system = $1 AND r.source_id = $2
+              AND NOT EXISTS (SELECT 1 FROM decision n WHERE n.supersedes_id = d.id)`,
+          [system, sourceId],
+        );
+        return rows[0] && rows[0].payloads.length > 0 ? rows[0] : undefined;
+      },
+      `the referral ${system}/${sourceId} routed and dispatched`,
+      60_000,
+    );
   }
 
   describe.each(['api', 'topic'] as const)('through the %s', (channel) => {
-    it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_case, c) => {
       const unique = `${channel}-${randomBytes(4).toString('hex')}`;
       const document = c.build(unique);
       let sourceId = document.sourceId;
@@ -317,7 +375,7 @@ describe.each<Messaging>(['kafka', 'postgres'])('partners’ documents on %s', (
         expect(result.status).toBe('accepted');
         sourceId ??= result.sourceRef.id;
       } else {
-        await stack.produce(stack.topics.lane(c.format), [document.body]);
+        await target.produce(target.topics.lane(c.format), document.body);
         // A bare NCMEC report is keyed by its content: the id the router will give it.
         const parsed = PARSERS[c.format](Buffer.from(document.body), 1 << 20);
         if (!parsed.ok) throw new Error(`${c.name}: ${JSON.stringify(parsed.rejection)}`);
