@@ -16,6 +16,7 @@ import {
   type PartnerKeyRecord,
   type SignatureEvidence,
 } from '@wissel/persistence';
+import { PartnerSecretSealer } from '../data-protection/partner-secret-sealer';
 import { ForbiddenError, NotAuthenticatedError } from './partner-errors';
 import { PartnerClock } from './partner-clock';
 
@@ -47,6 +48,7 @@ export class AuthenticatePartnerUseCase {
     private readonly partners: PartnerRepository,
     private readonly nonces: PartnerNonceRepository,
     private readonly clock: PartnerClock,
+    private readonly secrets: PartnerSecretSealer,
   ) {}
 
   async execute(request: SignedRequest): Promise<AuthenticatedPartner> {
@@ -55,7 +57,7 @@ export class AuthenticatePartnerUseCase {
       record = await this.partners.keyForVerification(keyId);
       if (!record) return undefined;
       if (record.revokedAt !== null) return 'revoked';
-      return [verificationKey(record)];
+      return [verificationKey(record, this.secrets)];
     };
     const hasBody = request.body !== undefined;
     if (hasBody && fieldValues(request, 'content-digest') === undefined) {
@@ -118,12 +120,17 @@ export class AuthenticatePartnerUseCase {
   }
 }
 
-function verificationKey(record: PartnerKeyRecord): VerificationKey {
+function verificationKey(record: PartnerKeyRecord, secrets: PartnerSecretSealer): VerificationKey {
   if (record.alg === 'ed25519' && record.publicJwk) {
     return { alg: 'ed25519', publicKey: record.publicJwk, id: record.keyId };
   }
-  if (record.alg === 'hmac-sha256' && record.hmacSecret) {
-    return { alg: 'hmac-sha256', secret: record.hmacSecret, id: record.keyId };
+  if (record.alg === 'hmac-sha256' && record.hmacSecretSealed) {
+    const secret = secrets.open(record.keyId, record.hmacSecretSealed);
+    return { alg: 'hmac-sha256', secret, id: record.keyId };
+  }
+  // Stored before sealing and not sealed yet (the gateway seals it at start).
+  if (record.alg === 'hmac-sha256' && record.legacyHmacSecret) {
+    return { alg: 'hmac-sha256', secret: record.legacyHmacSecret, id: record.keyId };
   }
   // The table's check constraint makes this unreachable.
   throw new Error(`key "${record.keyId}" has no material for ${record.alg}`);
