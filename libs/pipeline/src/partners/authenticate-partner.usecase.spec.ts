@@ -10,7 +10,11 @@ import { contentDigest, publicJwk, signRequest } from '@wissel/signing';
 import { PartnerSecretSealer } from '../data-protection/partner-secret-sealer';
 import { AuthenticatePartnerUseCase, type SignedRequest } from './authenticate-partner.usecase';
 import { type PartnerClock } from './partner-clock';
-import { ForbiddenError, NotAuthenticatedError } from './partner-errors';
+import {
+  NotAuthenticatedError,
+  SignatureRefusedError,
+  UNIFORM_SIGNATURE_DETAIL,
+} from './partner-errors';
 
 const NOW = Date.parse('2026-11-20T10:00:00Z');
 const URL_ = 'https://wissel.example/v1/referrals';
@@ -97,24 +101,49 @@ describe('AuthenticatePartnerUseCase', () => {
     expect(await refusal(request)).toMatchObject({ code: 'nonce_replayed' });
   });
 
+  // Whether a key id exists, is revoked or is a suspended partner's, and which check failed
+  // after the lookup, is not for a caller Wissel has not authenticated: one answer for all.
   it.each([
     ['an unknown key', () => (key = undefined), 'key_unknown'],
     ['a revoked key', () => (key = record({ revokedAt: new Date(NOW) })), 'key_revoked'],
-  ])('refuses %s', async (_what, arrange, code) => {
-    arrange();
-    const error = await refusal(post());
-    expect(error).toBeInstanceOf(NotAuthenticatedError);
-    expect(error).toMatchObject({ code });
-    expect(claims).toEqual([]);
-  });
-
-  it('refuses a suspended partner without claiming the nonce', async () => {
-    key = record({ partner: { id: 'iwf', status: 'suspended', sourceSystems: ['IWF'] } });
-    const error = await refusal(post());
-    expect(error).toBeInstanceOf(ForbiddenError);
-    expect(error).toMatchObject({ code: 'partner_suspended' });
-    expect(claims).toEqual([]);
-  });
+    [
+      "a suspended partner's key",
+      () => (key = record({ partner: { id: 'iwf', status: 'suspended', sourceSystems: ['IWF'] } })),
+      'partner_suspended',
+    ],
+    [
+      'a key of another algorithm',
+      () =>
+        (key = record({ alg: 'hmac-sha256', publicJwk: null, legacyHmacSecret: randomBytes(32) })),
+      'alg_mismatch',
+    ],
+    [
+      'a signature by another key',
+      () =>
+        (key = record({
+          publicJwk: publicJwk(
+            generateKeyPairSync('ed25519').publicKey,
+          ) as PartnerKeyRecord['publicJwk'],
+        })),
+      'signature_invalid',
+    ],
+  ])(
+    'refuses %s as signature_invalid, keeping the real reason apart',
+    async (_what, arrange, reason) => {
+      arrange();
+      const error = await refusal(post());
+      expect(error).toBeInstanceOf(SignatureRefusedError);
+      expect(error).toMatchObject({
+        kind: 'unauthenticated',
+        code: 'signature_invalid',
+        detail: UNIFORM_SIGNATURE_DETAIL,
+        extras: {},
+        concealedReason: reason,
+        keyId: 'iwf-1',
+      });
+      expect(claims).toEqual([]);
+    },
+  );
 
   it('refuses a body without Content-Digest, and one that does not match it', async () => {
     const missing = post();
