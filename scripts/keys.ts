@@ -1,7 +1,9 @@
 /**
- * The data keys that seal personal data at rest (docs/data-protection.md):
+ * The data keys that seal personal data and partners' HMAC secrets at rest
+ * (docs/data-protection.md):
  *   npm run keys -- status          which KEK the stored values are wrapped under, plaintext left
- *   npm run keys -- seal-existing   seal referrals stored before sealing (persons, raw payloads)
+ *   npm run keys -- seal-existing   seal what was stored before sealing (persons, raw payloads,
+ *                                   HMAC secrets)
  *   npm run keys -- rewrap          rewrap every value to the current KEK (after a rotation)
  *   npm run keys -- generate [--id <id>]   print a new KEK entry for WISSEL_KEKS or the key file
  * Reads DATABASE_URL and the DATA_KEYS_* settings like the apps. Output is JSON: key ids and
@@ -14,9 +16,15 @@ import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@wissel/config';
 import { EnvelopeCipher, KEY_ID_PATTERN } from '@wissel/crypto';
-import { dataSourceOptions, SealedReferralRepository } from '@wissel/persistence';
+import {
+  dataSourceOptions,
+  PartnerRepository,
+  SealedReferralRepository,
+} from '@wissel/persistence';
 import {
   dataKeysFromConfig,
+  PartnerSecretSealer,
+  PartnerSecretsAtRestUseCase,
   PersonalDataSealer,
   RewrapDataKeysUseCase,
   SealExistingUseCase,
@@ -61,12 +69,25 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     const cipher = new EnvelopeCipher(keys);
     await dataSource.initialize();
     const rows = new SealedReferralRepository(dataSource);
+    const partnerSecrets = new PartnerSecretsAtRestUseCase(
+      new PartnerRepository(dataSource),
+      new PartnerSecretSealer(cipher),
+      cipher,
+    );
     if (command === 'seal-existing') {
       const report = await new SealExistingUseCase(rows, new PersonalDataSealer(cipher)).execute();
-      io.out(JSON.stringify({ sealed: report, plaintextLeft: await rows.plaintextCount() }));
+      const hmacSecrets = await partnerSecrets.sealClear();
+      io.out(
+        JSON.stringify({
+          sealed: { ...report, hmacSecrets },
+          plaintextLeft: await rows.plaintextCount(),
+        }),
+      );
     } else if (command === 'rewrap') {
+      // Secrets first: the referral report's usage then counts them under the new KEK.
+      const hmacSecrets = await partnerSecrets.rewrap(keys.current().id);
       const report = await new RewrapDataKeysUseCase(rows, cipher).execute(keys.current().id);
-      io.out(JSON.stringify(report));
+      io.out(JSON.stringify({ ...report, hmacSecrets }));
     } else {
       io.out(
         JSON.stringify({

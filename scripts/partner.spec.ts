@@ -83,7 +83,10 @@ describe('partner CLI', () => {
       file,
     );
     expect(refused.code).toBe(1);
-    expect(JSON.parse(refused.out)).toMatchObject({ status: 401, body: { code: 'key_unknown' } });
+    expect(JSON.parse(refused.out)).toMatchObject({
+      status: 401,
+      body: { code: 'signature_invalid' },
+    });
   });
 
   it('submit picks the Content-Type from --format, else the file name or its content', async () => {

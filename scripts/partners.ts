@@ -19,13 +19,16 @@ import { parseArgs } from 'node:util';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@wissel/config';
+import { EnvelopeCipher } from '@wissel/crypto';
 import { dataSourceOptions, PartnerRepository, runAsAuditActor } from '@wissel/persistence';
 import {
   AddPartnerKeyUseCase,
   ListPartnersUseCase,
   PartnerApiError,
   PartnerClock,
+  PartnerSecretSealer,
   RegisterPartnerUseCase,
+  dataKeysFromConfig,
   RevokePartnerKeyUseCase,
   type AddPartnerKeyCommand,
 } from '@wissel/pipeline';
@@ -57,7 +60,7 @@ function usage(): never {
   process.exit(2);
 }
 
-async function run(partners: PartnerRepository): Promise<void> {
+async function run(partners: PartnerRepository, secrets: PartnerSecretSealer): Promise<void> {
   const clock = new PartnerClock();
   const [command, first, second] = positionals;
   switch (command) {
@@ -78,7 +81,7 @@ async function run(partners: PartnerRepository): Promise<void> {
       // a file someone may rely on) must not leave an active key that nobody holds.
       const out = flags.generate ? openSync(flags.out!, 'wx', 0o600) : undefined;
       try {
-        const added = await new AddPartnerKeyUseCase(partners, clock).execute(command);
+        const added = await new AddPartnerKeyUseCase(partners, clock, secrets).execute(command);
         if (out === undefined) {
           console.log(`added ${added.alg} key ${added.keyId} to ${added.partnerId}`);
           return;
@@ -140,11 +143,16 @@ async function main(): Promise<void> {
   if (positionals.length === 0) usage();
   // The use cases' info logs are for the gateway; here each command prints its own line.
   Logger.overrideLogger(['warn', 'error']);
-  const dataSource = new DataSource(dataSourceOptions(loadConfig().DATABASE_URL));
+  const config = loadConfig();
+  // HMAC secrets are sealed with the data keys before they are stored, as in the gateway.
+  const secrets = new PartnerSecretSealer(
+    new EnvelopeCipher(dataKeysFromConfig(config, (message) => console.error(message))),
+  );
+  const dataSource = new DataSource(dataSourceOptions(config.DATABASE_URL));
   await dataSource.initialize();
   try {
     // Audited under the operator's name (the same events as the /admin endpoints write).
-    await runAsAuditActor(cliActor(), () => run(new PartnerRepository(dataSource)));
+    await runAsAuditActor(cliActor(), () => run(new PartnerRepository(dataSource), secrets));
   } finally {
     await dataSource.destroy();
   }

@@ -14,6 +14,8 @@ import {
 } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type INestApplication } from '@nestjs/common';
+import request from 'supertest';
 import { PartnerClient, type PartnerResponse } from '@wissel/partner-client';
 import { contentDigest, publicJwk, signRequest } from '@wissel/signing';
 import { canonicalReferral } from '../support/referrals';
@@ -21,6 +23,15 @@ import { eventually, TestStack, type TopicReader } from '../support/stack';
 
 const OPERATOR_TOKEN = randomBytes(24).toString('base64url');
 const MAX_BODY_BYTES = 16 * 1024;
+
+const metricsOf = async (app: INestApplication): Promise<string> =>
+  (await request(app.getHttpServer()).get('/metrics').expect(200)).text;
+
+/** The value of one sample (`name{labels}`), or undefined when the series is absent. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
 
 interface Problem {
   type: string;
@@ -38,6 +49,7 @@ interface Submitted {
 
 describe('signed partner API', () => {
   let stack: TestStack;
+  let gateway: INestApplication;
   let baseUrl: string;
   let canonicalTopic: TopicReader;
   let xarfTopic: TopicReader;
@@ -87,7 +99,7 @@ describe('signed partner API', () => {
 
   beforeAll(async () => {
     stack = await TestStack.create('partner_api');
-    ({ baseUrl } = await stack.listen('gateway', {
+    ({ app: gateway, baseUrl } = await stack.listen('gateway', {
       MAX_BODY_BYTES: String(MAX_BODY_BYTES),
       OPERATOR_TOKEN_SHA256: createHash('sha256').update(OPERATOR_TOKEN).digest('hex'),
     }));
@@ -314,9 +326,9 @@ describe('signed partner API', () => {
       expectProblem(await impostor.submit(refusedReferral()), 401, 'signature_invalid');
     });
 
-    it('refuses an unknown key id (unknown partner)', async () => {
+    it('refuses an unknown key id (unknown partner) as an invalid signature', async () => {
       const stranger = ed25519Client('nobody-1', keyA.privateKey);
-      expectProblem(await stranger.submit(refusedReferral()), 401, 'key_unknown');
+      expectProblem(await stranger.submit(refusedReferral()), 401, 'signature_invalid');
     });
 
     it('refuses a revoked key, from the moment it is revoked', async () => {
@@ -330,7 +342,60 @@ describe('signed partner API', () => {
       const revoked = await operator('DELETE', '/admin/partners/iwf/keys/iwf-old');
       expect(revoked.status).toBe(200);
       const old = ed25519Client('iwf-old', key.privateKey);
-      expectProblem(await old.submit(refusedReferral()), 401, 'key_revoked');
+      expectProblem(await old.submit(refusedReferral()), 401, 'signature_invalid');
+    });
+
+    it('answers an unknown key, a revoked key, a suspended partner and a bad signature alike', async () => {
+      const before = await metricsOf(gateway);
+      // The key of iwf-old (revoked above) signing as itself: a valid signature, revoked key.
+      const revokedKey = generateKeyPairSync('ed25519');
+      expect(
+        (
+          await operator('POST', '/admin/partners/iwf/keys', {
+            keyId: 'iwf-gone',
+            alg: 'ed25519',
+            publicJwk: publicJwk(revokedKey.publicKey),
+          })
+        ).status,
+      ).toBe(201);
+      expect((await operator('DELETE', '/admin/partners/iwf/keys/iwf-gone')).status).toBe(200);
+      const answers = [
+        await ed25519Client('nobody-2', keyA.privateKey).list(),
+        await ed25519Client('iwf-gone', revokedKey.privateKey).list(),
+        await ed25519Client('iwf-1', generateKeyPairSync('ed25519').privateKey).list(),
+        await new PartnerClient({
+          baseUrl,
+          keyId: 'iwf-hmac',
+          key: { alg: 'ed25519', privateKey: keyA.privateKey },
+        }).list(),
+      ];
+      await stack.db.query(`UPDATE partner SET status = 'suspended' WHERE id = 'pdc'`);
+      try {
+        answers.push(await clientB.list());
+      } finally {
+        await stack.db.query(`UPDATE partner SET status = 'active' WHERE id = 'pdc'`);
+      }
+      const bodies = answers.map((answer) => {
+        expectProblem(answer, 401, 'signature_invalid');
+        expect(answer.headers['www-authenticate']).toBe('Signature');
+        const { instance, ...rest } = answer.body as Problem;
+        expect(instance).toMatch(/^urn:uuid:/);
+        return JSON.stringify(rest);
+      });
+      expect(new Set(bodies).size).toBe(1);
+      expect(bodies[0]).not.toMatch(/nobody|iwf|pdc|revoked|suspended|unknown/);
+      // The operators still count each by its real reason.
+      const after = await metricsOf(gateway);
+      for (const code of [
+        'key_unknown',
+        'key_revoked',
+        'signature_invalid',
+        'alg_mismatch',
+        'partner_suspended',
+      ]) {
+        const series = `wissel_signature_failures_total{code="${code}"}`;
+        expect((sample(after, series) ?? 0) - (sample(before, series) ?? 0)).toBe(1);
+      }
     });
 
     it('refuses a created outside the window, either way', async () => {
@@ -422,10 +487,10 @@ describe('signed partner API', () => {
       expect(problem.field).toBe('/sourceRef/system');
     });
 
-    it('refuses a suspended partner', async () => {
+    it('refuses a suspended partner, as an invalid signature', async () => {
       await stack.db.query(`UPDATE partner SET status = 'suspended' WHERE id = 'pdc'`);
       try {
-        expectProblem(await clientB.list(), 403, 'partner_suspended');
+        expectProblem(await clientB.list(), 401, 'signature_invalid');
       } finally {
         await stack.db.query(`UPDATE partner SET status = 'active' WHERE id = 'pdc'`);
       }

@@ -72,4 +72,27 @@ describe('partners CLI', () => {
     expect(refused.err).toMatch(/partner_not_found/);
     expect(existsSync(out)).toBe(false);
   });
+
+  it('stores a generated HMAC secret sealed, and hands out the clear one in the file only', async () => {
+    const out = join(dir, 'hmac.txt');
+    const added = await partners(
+      'add-key',
+      'cli-p',
+      '--hmac',
+      '--generate',
+      '--key-id',
+      'cli-hmac',
+      '--out',
+      out,
+    );
+    expect(added.code).toBe(0);
+    const secret = readFileSync(out, 'utf8').trim();
+    expect(added.out + added.err).not.toContain(secret);
+    const { rows } = await stack.db.query(
+      `SELECT hmac_secret, hmac_secret_sealed FROM partner_key WHERE key_id = 'cli-hmac'`,
+    );
+    expect(rows[0].hmac_secret).toBeNull();
+    expect(rows[0].hmac_secret_sealed).toMatch(/^wse1\.e2e-1\./);
+    expect(rows[0].hmac_secret_sealed).not.toContain(secret);
+  });
 });

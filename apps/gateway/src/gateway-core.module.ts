@@ -26,6 +26,7 @@ import { OriginDisclosuresController } from './operations/origin-disclosures.con
 import { CustodyController } from './operations/custody.controller';
 import { PartnerOriginDisclosuresController } from './operations/partner-origin-disclosures.controller';
 import { OperatorAuthModule } from './operator/operator-auth.module';
+import { PartnerSecretsJob } from './partner-secrets.job';
 import { PartnerRateLimiter } from './partner-api/partner-rate-limiter';
 import { ReferralsController } from './partner-api/referrals.controller';
 import { SignedPartnerGuard } from './partner-api/signed-partner.guard';
@@ -73,6 +74,7 @@ import { SignedPartnerGuard } from './partner-api/signed-partner.guard';
     PartnerRateLimiter,
     SignedPartnerGuard,
     NoncePurgeJob,
+    PartnerSecretsJob,
     AuditChainerJob,
   ],
   // The embedded app's recipient feeds authenticate with these too.

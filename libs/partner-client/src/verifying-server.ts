@@ -91,15 +91,19 @@ async function handle(
       answer(res, 500, 'text/plain', String(error));
       return;
     }
+    // Like the gateway, one answer for whatever depends on the key (docs/partner-api.md).
+    const concealed = CONCEALED.has(error.code);
     answer(res, 401, 'application/problem+json', {
       type: 'about:blank',
       title: 'Unauthorized',
       status: 401,
-      code: error.code,
-      detail: error.detail,
+      code: concealed ? 'signature_invalid' : error.code,
+      detail: concealed ? 'the signature does not verify' : error.detail,
     });
   }
 }
+
+const CONCEALED = new Set(['key_unknown', 'key_revoked', 'alg_mismatch', 'signature_invalid']);
 
 function answer(res: ServerResponse, status: number, type: string, body: unknown): void {
   res.writeHead(status, { 'content-type': type });

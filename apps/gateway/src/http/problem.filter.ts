@@ -8,7 +8,12 @@ import {
 } from '@nestjs/common';
 import { BaseExceptionFilter, HttpAdapterHost } from '@nestjs/core';
 import { summarise } from '@wissel/messaging';
-import { DependencyUnavailableError, PartnerApiError, RETRY_AFTER_SECONDS } from '@wissel/pipeline';
+import {
+  DependencyUnavailableError,
+  PartnerApiError,
+  RETRY_AFTER_SECONDS,
+  SignatureRefusedError,
+} from '@wissel/pipeline';
 import { type GatewayRequest } from './gateway-request';
 import {
   problemOf,
@@ -24,7 +29,8 @@ const API_PATH = /^\/(v1|admin)(\/|\?|$)/;
  * Maps errors to `application/problem+json` (RFC 9457) for the partner and operator APIs:
  * typed PartnerApiErrors by their kind, Nest's HttpExceptions by status, and anything else
  * as a dependency outage (503, retry) when it looks like one, else a 500. Logs the code and
- * the occurrence id, never a body or a URL's query.
+ * the occurrence id (and a concealed signature refusal's real reason), never a body or a
+ * URL's query.
  */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -53,7 +59,18 @@ export class ProblemFilter implements ExceptionFilter {
       path: (request.originalUrl ?? '').split('?')[0],
     };
     if (problem.status >= 500) this.logger.error(log, 'request failed');
-    else this.logger.log(log, 'request refused');
+    else if (error instanceof SignatureRefusedError) {
+      // The answer hides why; the log (with the answer's instance) says it, at warn.
+      this.logger.warn(
+        {
+          ...log,
+          reason: error.concealedReason,
+          keyId: error.keyId,
+          keyPartnerId: error.partnerId,
+        },
+        'partner signature refused',
+      );
+    } else this.logger.log(log, 'request refused');
 
     if (response.headersSent) return;
     if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));

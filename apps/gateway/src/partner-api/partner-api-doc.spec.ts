@@ -4,7 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '@wissel/config';
 import { type PartnerNonceRepository, type PartnerRepository } from '@wissel/persistence';
-import { AuthenticatePartnerUseCase, type PartnerClock } from '@wissel/pipeline';
+import {
+  AuthenticatePartnerUseCase,
+  PartnerSecretSealer,
+  type PartnerClock,
+} from '@wissel/pipeline';
 import { publicJwk, ed25519PublicKey } from '@wissel/signing';
 // The RFC 9421 test key the examples are signed with (libs/signing's test fixture).
 import { TEST_KEY_ED25519 } from '../../../../libs/signing/src/rfc9421-fixtures';
@@ -52,7 +56,8 @@ describe('docs/partner-api.md worked examples', () => {
                   keyId,
                   alg: 'ed25519',
                   publicJwk: key,
-                  hmacSecret: null,
+                  hmacSecretSealed: null,
+                  legacyHmacSecret: null,
                   revokedAt: null,
                   partner: { id: 'example', status: 'active', sourceSystems: ['EXAMPLE'] },
                 }
@@ -60,6 +65,7 @@ describe('docs/partner-api.md worked examples', () => {
         } as unknown as PartnerRepository,
         { claim: async () => true } as unknown as PartnerNonceRepository,
         { now: () => new Date(created * 1000) } as PartnerClock,
+        {} as PartnerSecretSealer,
       );
       await expect(useCase.execute(request)).resolves.toMatchObject({
         partnerId: 'example',

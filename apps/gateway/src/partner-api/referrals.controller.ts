@@ -27,8 +27,7 @@ import { CurrentPartner } from './current-partner.decorator';
 import { SignedPartnerGuard } from './signed-partner.guard';
 
 const AUTH_PROBLEMS = {
-  401: 'The signature, digest, key or nonce was refused (code says which)',
-  403: 'The partner is suspended',
+  401: "The signature, digest or nonce was refused (code says which; one code, signature_invalid, for whatever depends on the key or the partner's standing)",
   413: 'The body exceeds MAX_BODY_BYTES',
   429: 'Rate limited; see Retry-After',
   503: 'A dependency is down; nothing was accepted; see Retry-After',
@@ -72,7 +71,7 @@ export class ReferralsController {
   @ApiAcceptedResponse({ type: SubmissionResponseModel })
   @ApiProblems({
     ...AUTH_PROBLEMS,
-    403: 'The partner is suspended, or a sourceRef.system is not registered for it',
+    403: 'A sourceRef.system is not registered for the partner',
     415: 'Content-Type is not one of the accepted media types, or its charset is not UTF-8',
     422: 'A referral is invalid (reason and field say why and where: schema_violation, invalid_xml, forbidden_xml_construct, …); nothing was stored',
   })

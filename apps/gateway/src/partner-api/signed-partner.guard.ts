@@ -1,7 +1,11 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { WisselConfig } from '@wissel/config';
 import { WisselMetrics } from '@wissel/observability';
-import { AuthenticatePartnerUseCase, NotAuthenticatedError } from '@wissel/pipeline';
+import {
+  AuthenticatePartnerUseCase,
+  NotAuthenticatedError,
+  SignatureRefusedError,
+} from '@wissel/pipeline';
 import { targetUri, type GatewayRequest } from '../http/gateway-request';
 import { RequestBodyReader } from '../http/request-body.reader';
 import { PartnerRateLimiter } from './partner-rate-limiter';
@@ -36,8 +40,13 @@ export class SignedPartnerGuard implements CanActivate {
         body,
       });
     } catch (error) {
-      // Signature, digest and nonce refusals, by code (wissel_signature_failures_total).
-      if (error instanceof NotAuthenticatedError) this.metrics.signatureFailure(error.code);
+      // Signature, digest and nonce refusals (wissel_signature_failures_total), by the real
+      // reason: the caller sees one code for several, the operators see which it was.
+      if (error instanceof SignatureRefusedError) {
+        this.metrics.signatureFailure(error.concealedReason);
+      } else if (error instanceof NotAuthenticatedError) {
+        this.metrics.signatureFailure(error.code);
+      }
       throw error;
     }
     this.rateLimiter.take(request.partner.partnerId);

@@ -50,8 +50,15 @@ export const RECIPIENT_KINDS = [
   'review',
 ] as const;
 
-/** The gateway refuses a signed request with one of these (docs/partner-api.md). */
-export const SIGNATURE_FAILURE_CODES = [...SIGNATURE_ERROR_CODES, 'nonce_replayed'] as const;
+/**
+ * Why the gateway refused a signed request: the real reason, also where the answer gives one
+ * code for several (docs/partner-api.md).
+ */
+export const SIGNATURE_FAILURE_CODES = [
+  ...SIGNATURE_ERROR_CODES,
+  'nonce_replayed',
+  'partner_suspended',
+] as const;
 
 export const SUBMISSION_OUTCOMES = ['accepted', 'duplicate'] as const;
 

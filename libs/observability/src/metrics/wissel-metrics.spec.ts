@@ -73,6 +73,7 @@ describe('WisselMetrics label bounding', () => {
     metrics.signatureFailure('signature_expired');
     metrics.signatureFailure('nonce_replayed');
     metrics.signatureFailure('partner_suspended');
+    metrics.signatureFailure('whatever the caller wrote');
     metrics.routed(rules.recipients.get('nl-hotline'));
     metrics.routed(rules.recipients.get('review'));
     metrics.routed({ kind: 'partner_hotline', country: 'https://x.example' });
@@ -88,6 +89,7 @@ describe('WisselMetrics label bounding', () => {
     expect(await values(metrics, 'wissel_signature_failures_total')).toEqual([
       { labels: { code: 'signature_expired' }, value: 1 },
       { labels: { code: 'nonce_replayed' }, value: 1 },
+      { labels: { code: 'partner_suspended' }, value: 1 },
       { labels: { code: 'other' }, value: 1 },
     ]);
     expect(await values(metrics, 'wissel_referrals_routed_total')).toEqual([

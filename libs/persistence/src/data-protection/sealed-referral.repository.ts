@@ -20,7 +20,8 @@ export interface SealedColumns {
 
 /** Which KEK the stored values are wrapped under, per column (no key needed to count). */
 export interface KeyUsage {
-  column: 'personal_data' | 'raw_payload';
+  /** Referral columns, and the partners' sealed HMAC secrets (`partner_key`). */
+  column: 'personal_data' | 'raw_payload' | 'hmac_secret_sealed';
   keyId: string;
   values: number;
 }
@@ -134,17 +135,25 @@ export class SealedReferralRepository {
        UNION ALL
        SELECT 'raw_payload', split_part(raw_payload, '.', 2), count(*)
          FROM referral WHERE raw_payload LIKE 'wse1.%' GROUP BY 2
+       UNION ALL
+       SELECT 'hmac_secret_sealed', split_part(hmac_secret_sealed, '.', 2), count(*)
+         FROM partner_key WHERE hmac_secret_sealed LIKE 'wse1.%' GROUP BY 2
        ORDER BY 1, 2`,
     );
     return rows.map((r) => ({ ...r, values: Number(r.values) }));
   }
 
-  /** Values still in the clear: persons in canonical jsonb, raw payloads not sealed. */
+  /**
+   * Rows still holding something in the clear: referrals with persons in canonical jsonb or
+   * an unsealed raw payload, and partner keys with an unsealed HMAC secret.
+   */
   async plaintextCount(): Promise<number> {
     const [row]: Array<{ n: string }> = await this.dataSource.query(
-      `SELECT count(*) AS n FROM referral
-        WHERE anonymised_at IS NULL
-          AND (personal_data IS NULL OR (raw_payload IS NOT NULL AND raw_payload NOT LIKE 'wse1.%'))`,
+      `SELECT (SELECT count(*) FROM referral
+                WHERE anonymised_at IS NULL
+                  AND (personal_data IS NULL
+                    OR (raw_payload IS NOT NULL AND raw_payload NOT LIKE 'wse1.%')))
+            + (SELECT count(*) FROM partner_key WHERE hmac_secret IS NOT NULL) AS n`,
     );
     return Number(row!.n);
   }

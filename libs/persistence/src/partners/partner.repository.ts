@@ -28,8 +28,10 @@ export interface PartnerKeyRecord {
   alg: PartnerKeyAlg;
   /** Ed25519 keys: the public JWK. */
   publicJwk: { kty: 'OKP'; crv: 'Ed25519'; x: string } | null;
-  /** HMAC-SHA256 keys: the shared secret (stored as given until W11 encrypts it at rest). */
-  hmacSecret: Buffer | null;
+  /** HMAC-SHA256 keys: the shared secret, sealed with the data keys (PartnerSecretSealer). */
+  hmacSecretSealed: string | null;
+  /** HMAC-SHA256 keys stored before sealing and not sealed yet: the secret in the clear. */
+  legacyHmacSecret: Buffer | null;
   revokedAt: Date | null;
   partner: Pick<PartnerRow, 'id' | 'status' | 'sourceSystems'>;
 }
@@ -44,7 +46,14 @@ export interface NewPartnerKey {
   partnerId: string;
   alg: PartnerKeyAlg;
   publicJwk?: { kty: 'OKP'; crv: 'Ed25519'; x: string };
-  hmacSecret?: Buffer;
+  /** The HMAC secret, already sealed: this repository never sees a secret in the clear. */
+  hmacSecretSealed?: string;
+}
+
+/** A stored HMAC secret for sealing or rewrapping, by key id. */
+export interface StoredHmacSecret<T> {
+  keyId: string;
+  secret: T;
 }
 
 const PARTNER_COLUMNS = `id, name, source_systems AS "sourceSystems", status, created_at AS "createdAt"`;
@@ -109,13 +118,12 @@ export class PartnerRepository {
     );
   }
 
-  /** Adds a key; false when the key id is already taken (by any partner). */
   /** Adds a key, unless its id or its public key is already registered (to anyone). */
   async addKey(key: NewPartnerKey): Promise<'added' | 'key_id_taken' | 'public_key_taken'> {
     return this.dataSource.transaction(async (manager) => {
       const rows: unknown[] = await manager
         .query(
-          `INSERT INTO partner_key (key_id, partner_id, alg, public_jwk, hmac_secret)
+          `INSERT INTO partner_key (key_id, partner_id, alg, public_jwk, hmac_secret_sealed)
        VALUES ($1, $2, $3, $4::jsonb, $5)
        ON CONFLICT (key_id) DO NOTHING
        RETURNING 1`,
@@ -124,7 +132,7 @@ export class PartnerRepository {
             key.partnerId,
             key.alg,
             key.publicJwk ? JSON.stringify(key.publicJwk) : null,
-            key.hmacSecret ?? null,
+            key.hmacSecretSealed ?? null,
           ],
         )
         .catch((error: unknown) => {
@@ -176,7 +184,8 @@ export class PartnerRepository {
   /** The key under this id with its partner, revoked or not; undefined when unknown. */
   async keyForVerification(keyId: string): Promise<PartnerKeyRecord | undefined> {
     const rows: PartnerKeyRecord[] = await this.dataSource.query(
-      `SELECT k.key_id AS "keyId", k.alg, k.public_jwk AS "publicJwk", k.hmac_secret AS "hmacSecret",
+      `SELECT k.key_id AS "keyId", k.alg, k.public_jwk AS "publicJwk",
+              k.hmac_secret_sealed AS "hmacSecretSealed", k.hmac_secret AS "legacyHmacSecret",
               k.revoked_at AS "revokedAt",
               jsonb_build_object('id', p.id, 'status', p.status, 'sourceSystems', p.source_systems) AS partner
          FROM partner_key k JOIN partner p ON p.id = k.partner_id
@@ -184,5 +193,56 @@ export class PartnerRepository {
       [keyId],
     );
     return rows[0];
+  }
+
+  /** HMAC secrets still in the clear (stored before sealing), in key id order after `afterKeyId`. */
+  async clearHmacSecrets(afterKeyId: string, limit: number): Promise<StoredHmacSecret<Buffer>[]> {
+    return this.dataSource.query(
+      `SELECT key_id AS "keyId", hmac_secret AS secret FROM partner_key
+        WHERE hmac_secret IS NOT NULL AND key_id > $1 ORDER BY key_id LIMIT $2`,
+      [afterKeyId, limit],
+    );
+  }
+
+  /**
+   * Stores the sealed form of a clear secret and drops the clear one, unless another run
+   * did so first; true when this call sealed it.
+   */
+  async replaceClearHmacSecret(keyId: string, sealed: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH sealed AS (
+         UPDATE partner_key SET hmac_secret_sealed = $2, hmac_secret = NULL
+          WHERE key_id = $1 AND hmac_secret IS NOT NULL RETURNING 1)
+       SELECT * FROM sealed`,
+      [keyId, sealed],
+    );
+    return rows.length === 1;
+  }
+
+  /** Sealed HMAC secrets wrapped under another KEK than `currentKeyId`, in key id order. */
+  async hmacSecretsWrappedUnderOtherKeys(
+    currentKeyId: string,
+    afterKeyId: string,
+    limit: number,
+  ): Promise<StoredHmacSecret<string>[]> {
+    return this.dataSource.query(
+      `SELECT key_id AS "keyId", hmac_secret_sealed AS secret FROM partner_key
+        WHERE hmac_secret_sealed LIKE 'wse1.%' AND split_part(hmac_secret_sealed, '.', 2) <> $1
+          AND key_id > $2
+        ORDER BY key_id LIMIT $3`,
+      [currentKeyId, afterKeyId, limit],
+    );
+  }
+
+  /** Replaces a sealed secret with its rewrapped form unless it changed meanwhile. */
+  async rewriteSealedHmacSecret(keyId: string, before: string, after: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH rewrapped AS (
+         UPDATE partner_key SET hmac_secret_sealed = $3
+          WHERE key_id = $1 AND hmac_secret_sealed = $2 RETURNING 1)
+       SELECT * FROM rewrapped`,
+      [keyId, before, after],
+    );
+    return rows.length === 1;
   }
 }

@@ -3,6 +3,7 @@ import { WisselConfig } from '@wissel/config';
 import { EnvelopeCipher } from '@wissel/crypto';
 import { loadDataKeys } from './data-keys';
 import { DispatchPersonalData } from './dispatch-personal-data';
+import { PartnerSecretSealer } from './partner-secret-sealer';
 import { PersonalDataSealer } from './personal-data-sealer';
 
 /** The data keys from the validated configuration (DATA_KEYS_SOURCE and friends). */
@@ -21,8 +22,8 @@ export function dataKeysFromConfig(config: WisselConfig, warn: (message: string)
 
 /**
  * Field-level encryption at rest (W11): the envelope cipher over the configured KEKs, the
- * sealer every reader and writer of personal data goes through, and the relay's completion
- * of outgoing dispatches. Global: one key ring per app, however many modules need it.
+ * sealers every reader and writer of personal data and partner secrets goes through, and
+ * the relay's completion of outgoing dispatches. Global: one key ring per app, however many modules need it.
  */
 @Global()
 @Module({
@@ -36,8 +37,9 @@ export function dataKeysFromConfig(config: WisselConfig, warn: (message: string)
         ),
     },
     PersonalDataSealer,
+    PartnerSecretSealer,
     DispatchPersonalData,
   ],
-  exports: [EnvelopeCipher, PersonalDataSealer, DispatchPersonalData],
+  exports: [EnvelopeCipher, PersonalDataSealer, PartnerSecretSealer, DispatchPersonalData],
 })
 export class DataProtectionModule {}

@@ -8,6 +8,7 @@ import {
   type Ed25519PublicJwk,
 } from '@wissel/signing';
 import { PartnerRepository, type PartnerKeyAlg } from '@wissel/persistence';
+import { PartnerSecretSealer } from '../data-protection/partner-secret-sealer';
 import { PartnerClock } from './partner-clock';
 import { ConflictError, MalformedRequestError, NotFoundError } from './partner-errors';
 
@@ -46,6 +47,7 @@ export class AddPartnerKeyUseCase {
   constructor(
     private readonly partners: PartnerRepository,
     private readonly clock: PartnerClock,
+    private readonly secrets: PartnerSecretSealer,
   ) {}
 
   async execute(command: AddPartnerKeyCommand): Promise<AddedPartnerKey> {
@@ -67,7 +69,11 @@ export class AddPartnerKeyUseCase {
       partnerId: partner.id,
       alg: command.alg,
       publicJwk: material.publicJwk,
-      hmacSecret: material.hmacSecret,
+      // Sealed here, so the secret never reaches the database (or its logs) in the clear.
+      hmacSecretSealed:
+        material.hmacSecret === undefined
+          ? undefined
+          : this.secrets.seal(keyId, material.hmacSecret),
     });
     if (added === 'key_id_taken') {
       throw new ConflictError('key_id_taken', `the key id "${keyId}" is already registered`, {

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { WisselConfig } from '@wissel/config';
 import {
   fieldValues,
+  generateEd25519KeyPair,
   SignatureError,
   verifyContentDigest,
   verifyRequest,
@@ -16,7 +18,13 @@ import {
   type PartnerKeyRecord,
   type SignatureEvidence,
 } from '@wissel/persistence';
-import { ForbiddenError, NotAuthenticatedError } from './partner-errors';
+import { PartnerSecretSealer } from '../data-protection/partner-secret-sealer';
+import {
+  CONCEALED_SIGNATURE_REASONS,
+  NotAuthenticatedError,
+  SignatureRefusedError,
+  type ConcealedSignatureReason,
+} from './partner-errors';
 import { PartnerClock } from './partner-clock';
 
 /** A request as received: the absolute target URI, the headers and the exact body bytes. */
@@ -36,9 +44,21 @@ export interface AuthenticatedPartner {
 export const BODILESS_COVERED_COMPONENTS: readonly string[] = ['@method', '@target-uri'];
 
 /**
+ * Keys nobody holds (the private half is dropped), verified against when the key id is
+ * unknown or revoked: such a request costs the same signature check as one with a real key
+ * and a wrong signature, so neither the code nor the time tells them apart.
+ */
+const DECOY_KEYS: readonly VerificationKey[] = [
+  { alg: 'ed25519', publicKey: generateEd25519KeyPair().publicJwk },
+  { alg: 'hmac-sha256', secret: randomBytes(32) },
+];
+
+/**
  * Authenticates a partner request (RFC 9421): the signature with the partner's key, the
  * body against Content-Digest (RFC 9530), the partner's standing, and the nonce, claimed
  * once. Every refusal is a typed error with a stable code; nothing here stores a referral.
+ * Refusals that depend on what is known of the key id (CONCEALED_SIGNATURE_REASONS) are
+ * one SignatureRefusedError: a caller learns only that it is not authenticated.
  */
 @Injectable()
 export class AuthenticatePartnerUseCase {
@@ -47,16 +67,24 @@ export class AuthenticatePartnerUseCase {
     private readonly partners: PartnerRepository,
     private readonly nonces: PartnerNonceRepository,
     private readonly clock: PartnerClock,
+    private readonly secrets: PartnerSecretSealer,
   ) {}
 
   async execute(request: SignedRequest): Promise<AuthenticatedPartner> {
     let record: PartnerKeyRecord | undefined;
-    const lookupKey = async (keyId: string): Promise<KeyLookupResult> => {
-      record = await this.partners.keyForVerification(keyId);
-      if (!record) return undefined;
-      if (record.revokedAt !== null) return 'revoked';
-      return [verificationKey(record)];
+    let keyId: string | undefined;
+    // Set when the key cannot sign for anyone, whatever the signature check says.
+    let unusable: ConcealedSignatureReason | undefined;
+    const lookupKey = async (requested: string): Promise<KeyLookupResult> => {
+      keyId = requested;
+      record = await this.partners.keyForVerification(requested);
+      if (!record) unusable = 'key_unknown';
+      else if (record.revokedAt !== null) unusable = 'key_revoked';
+      return unusable ? DECOY_KEYS : [verificationKey(record!, this.secrets)];
     };
+    // An unusable key's reason wins over what the check against the decoys said.
+    const refuse = (reason: ConcealedSignatureReason) =>
+      new SignatureRefusedError(unusable ?? reason, keyId, record?.partner.id);
     const hasBody = request.body !== undefined;
     if (hasBody && fieldValues(request, 'content-digest') === undefined) {
       // Said before the signature check, which would only call the covered field absent.
@@ -65,13 +93,15 @@ export class AuthenticatePartnerUseCase {
         'a request with a body must carry Content-Digest (RFC 9530) and sign it',
       );
     }
-    const verified = await refuseAsUnauthenticated(async () => {
+    const verified = await refuseAsUnauthenticated(refuse, async () => {
       const signature = await verifyRequest(request, {
         lookupKey,
         requiredComponents: hasBody ? WISSEL_COVERED_COMPONENTS : BODILESS_COVERED_COMPONENTS,
         clockSkewSeconds: this.config.SIGNATURE_MAX_SKEW_S,
         now: () => this.clock.now(),
       });
+      // A decoy never verifies (nobody holds it); should one, the key is still refused.
+      if (unusable) throw refuse(unusable);
       if (request.body !== undefined) {
         verifyContentDigest(fieldValues(request, 'content-digest'), request.body);
       }
@@ -79,9 +109,8 @@ export class AuthenticatePartnerUseCase {
     });
     // verifyRequest returned, so the lookup found an active key and set the record.
     const partner = record!.partner;
-    if (partner.status !== 'active') {
-      throw new ForbiddenError('partner_suspended', `partner "${partner.id}" is suspended`);
-    }
+    // Concealed too: a leaked key of a suspended partner must not learn it is still valid.
+    if (partner.status !== 'active') throw refuse('partner_suspended');
     // created and nonce are required parameters, so verifyRequest guarantees both.
     const created = verified.created!;
     const nonce = verified.nonce!;
@@ -118,27 +147,44 @@ export class AuthenticatePartnerUseCase {
   }
 }
 
-function verificationKey(record: PartnerKeyRecord): VerificationKey {
+function verificationKey(record: PartnerKeyRecord, secrets: PartnerSecretSealer): VerificationKey {
   if (record.alg === 'ed25519' && record.publicJwk) {
     return { alg: 'ed25519', publicKey: record.publicJwk, id: record.keyId };
   }
-  if (record.alg === 'hmac-sha256' && record.hmacSecret) {
-    return { alg: 'hmac-sha256', secret: record.hmacSecret, id: record.keyId };
+  if (record.alg === 'hmac-sha256' && record.hmacSecretSealed) {
+    const secret = secrets.open(record.keyId, record.hmacSecretSealed);
+    return { alg: 'hmac-sha256', secret, id: record.keyId };
+  }
+  // Stored before sealing and not sealed yet (the gateway seals it at start).
+  if (record.alg === 'hmac-sha256' && record.legacyHmacSecret) {
+    return { alg: 'hmac-sha256', secret: record.legacyHmacSecret, id: record.keyId };
   }
   // The table's check constraint makes this unreachable.
   throw new Error(`key "${record.keyId}" has no material for ${record.alg}`);
 }
 
-async function refuseAsUnauthenticated<T>(verify: () => Promise<T>): Promise<T> {
+/**
+ * Signature errors as refusals. Those about the request's own form (missing parameters,
+ * the time window, the digest of a body whose signature verified) keep their code: they
+ * need no knowledge of the key. The others become one concealed refusal.
+ */
+async function refuseAsUnauthenticated<T>(
+  refuse: (reason: ConcealedSignatureReason) => SignatureRefusedError,
+  verify: () => Promise<T>,
+): Promise<T> {
   try {
     return await verify();
   } catch (error) {
     if (error instanceof SignatureError) {
+      if (isConcealed(error.code)) throw refuse(error.code);
       throw new NotAuthenticatedError(error.code, error.detail);
     }
     throw error;
   }
 }
+
+const isConcealed = (code: string): code is ConcealedSignatureReason =>
+  (CONCEALED_SIGNATURE_REASONS as readonly string[]).includes(code);
 
 const joined = (request: HttpMessage, name: string) =>
   (fieldValues(request, name) ?? []).join(', ');

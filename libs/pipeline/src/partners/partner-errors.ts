@@ -39,6 +39,44 @@ export class MalformedRequestError extends PartnerApiError {
 export class NotAuthenticatedError extends PartnerApiError {
   readonly kind = 'unauthenticated';
 }
+
+/**
+ * Refusals that would tell a caller Wissel has not authenticated whether a key id exists,
+ * is revoked or belongs to a suspended partner, or which check failed after the key was
+ * found. They all answer as one (`signature_invalid`, UNIFORM_SIGNATURE_DETAIL).
+ */
+export const CONCEALED_SIGNATURE_REASONS = [
+  'key_unknown',
+  'key_revoked',
+  'alg_mismatch',
+  'signature_invalid',
+  'partner_suspended',
+] as const;
+export type ConcealedSignatureReason = (typeof CONCEALED_SIGNATURE_REASONS)[number];
+
+export const UNIFORM_SIGNATURE_DETAIL =
+  'the signature does not verify with an active key of an active partner; check the signature base, the key id and the key';
+
+const MAX_LOGGED_KEY_ID = 128;
+
+/**
+ * A concealed refusal: the caller sees only `signature_invalid` and the fixed detail; the
+ * real reason, the key id named and its partner (if any) are for the log and the metric.
+ */
+export class SignatureRefusedError extends NotAuthenticatedError {
+  readonly keyId?: string;
+
+  constructor(
+    readonly concealedReason: ConcealedSignatureReason,
+    keyId?: string,
+    readonly partnerId?: string,
+  ) {
+    super('signature_invalid', UNIFORM_SIGNATURE_DETAIL);
+    // The key id is the caller's text: bounded before it reaches a log line.
+    this.keyId = keyId?.slice(0, MAX_LOGGED_KEY_ID);
+  }
+}
+
 export class ForbiddenError extends PartnerApiError {
   readonly kind = 'forbidden';
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PartnerPersistenceModule } from '@wissel/persistence';
 import { DataProtectionModule } from '../data-protection/data-protection.module';
+import { PartnerSecretsAtRestUseCase } from '../data-protection/partner-secrets-at-rest.usecase';
 import { AddPartnerKeyUseCase } from './add-partner-key.usecase';
 import { AuthenticatePartnerUseCase } from './authenticate-partner.usecase';
 import { GetSubmissionStatusUseCase } from './get-submission-status.usecase';
@@ -22,6 +23,7 @@ const USE_CASES = [
   RevokePartnerKeyUseCase,
   ListPartnersUseCase,
   PurgeExpiredNoncesUseCase,
+  PartnerSecretsAtRestUseCase,
 ];
 
 /**
@@ -29,7 +31,7 @@ const USE_CASES = [
  * (MessagingModule in the cluster apps).
  */
 @Module({
-  // The data keys seal a batch body kept as chain-of-custody evidence (W11).
+  // The data keys seal a batch body kept as chain-of-custody evidence and HMAC secrets.
   imports: [PartnerPersistenceModule, DataProtectionModule],
   providers: [PartnerClock, ...USE_CASES],
   exports: [PartnerClock, ...USE_CASES],

@@ -5,7 +5,8 @@ import { NotFoundError } from './partner-errors';
 
 /**
  * Revokes one of a partner's keys (operators only). From then on a request signed with it
- * is refused as `key_revoked`. Revoking twice is not an error.
+ * is refused (as `signature_invalid` to the caller, `key_revoked` in the log). Revoking twice
+ * is not an error.
  */
 @Injectable()
 export class RevokePartnerKeyUseCase {
