@@ -16,6 +16,7 @@ import { ChainOfCustody1764806400000 } from './migrations/1764806400000-chain-of
 import { PartnerSubmissionFormats1764892800000 } from './migrations/1764892800000-partner-submission-formats';
 import { NoAddressesInEvidence1764979200000 } from './migrations/1764979200000-no-addresses-in-evidence';
 import { UniquePartnerPublicKey1765065600000 } from './migrations/1765065600000-unique-partner-public-key';
+import { OriginDisclosureScope1765238400000 } from './migrations/1765238400000-origin-disclosure-scope';
 
 export const entities = [ReferralEntity, DecisionEntity, OutboxMessageEntity];
 export const migrations = [
@@ -33,6 +34,7 @@ export const migrations = [
   PartnerSubmissionFormats1764892800000,
   NoAddressesInEvidence1764979200000,
   UniquePartnerPublicKey1765065600000,
+  OriginDisclosureScope1765238400000,
 ];
 
 /**
