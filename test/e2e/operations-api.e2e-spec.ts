@@ -6,7 +6,7 @@
 import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { type INestApplication } from '@nestjs/common';
 import { PartnerClient } from '@wissel/partner-client';
-import { ReleaseExpiredHoldsUseCase } from '@wissel/pipeline';
+import { DiscloseOriginUseCase, ReleaseExpiredHoldsUseCase } from '@wissel/pipeline';
 import { publicJwk } from '@wissel/signing';
 import { asMessage, canonicalReferral } from '../support/referrals';
 import { eventually, TestStack } from '../support/stack';
@@ -21,6 +21,7 @@ const ZONE = {
   // Cloudflare, AS13335: a CDN edge.
   'shop.cdn-ops.test': [{ type: 'A' as const, address: '104.16.0.1' }],
   'blog.cdn-ops.test': [{ type: 'A' as const, address: '104.16.0.2' }],
+  'old.cdn-ops.test': [{ type: 'A' as const, address: '104.16.0.3' }],
 };
 
 interface Problem {
@@ -34,7 +35,10 @@ interface DecisionView {
   held: boolean;
   cause: string;
   rulesetVersion: string;
-  evidence: { facts: { hosts: Array<{ host: string; addresses: Array<{ asn?: number }> }> } };
+  evidence: {
+    facts: { hosts: Array<{ host: string; addresses: Array<{ asn?: number }> }> };
+    hosting: Array<Record<string, unknown>>;
+  };
 }
 interface RecordView {
   referral: { id: string };
@@ -61,9 +65,9 @@ describe('operations API: holds, decision records, origin disclosures', () => {
   };
 
   /** Produces a referral for one URL and returns its id once decided. */
-  async function routed(url: string): Promise<string> {
+  async function routed(url: string, system = 'OPS-TEST'): Promise<string> {
     const referral = canonicalReferral({
-      sourceRef: { system: 'OPS-TEST', id: `O-${randomUUID()}` },
+      sourceRef: { system, id: `O-${randomUUID()}` },
       via: [],
       locators: [{ kind: 'web_page', url }],
       hints: {},
@@ -236,7 +240,7 @@ describe('operations API: holds, decision records, origin disclosures', () => {
     });
   });
 
-  it('lets a partner disclose an origin over the signed API', async () => {
+  it('lets a partner disclose an origin for its own referrals, until an operator confirms it', async () => {
     const registered = await operator('POST', '/admin/partners', {
       id: 'eco',
       name: 'eco',
@@ -249,34 +253,86 @@ describe('operations API: holds, decision records, origin disclosures', () => {
       publicJwk: publicJwk(partnerKey.publicKey),
     });
     expect(key.status).toBe(201);
-    const id = await routed('https://blog.cdn-ops.test/post');
-    expect((await record(id)).decisions[0]!.rule).toBe('behind_cdn');
+    const own = await routed('https://blog.cdn-ops.test/post', 'ECO');
+    const others = await routed('https://blog.cdn-ops.test/other', 'OPS-TEST');
+    expect((await record(own)).decisions[0]!.rule).toBe('behind_cdn');
 
     const client = new PartnerClient({
       baseUrl,
       keyId: 'eco-1',
       key: { alg: 'ed25519', privateKey: partnerKey.privateKey },
     });
-    const body = JSON.stringify({ host: 'blog.cdn-ops.test', originIps: ['88.198.10.10'] });
-    const res = await client.send(client.prepare('POST', '/v1/origin-disclosures', body));
+    const disclose = (fields: Record<string, unknown>) =>
+      client.send(client.prepare('POST', '/v1/origin-disclosures', JSON.stringify(fields)));
+    // Never a whole top-level domain or any other public suffix.
+    for (const host of ['test', 'com', 'co.uk', 'github.io']) {
+      const refused = await disclose({ host, originCountry: 'GB' });
+      expect(refused.body).toMatchObject({ status: 422, field: '/host' });
+    }
+    const res = await disclose({ host: 'blog.cdn-ops.test', originIps: ['88.198.10.10'] });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ id: expect.any(String), rerouted: 1 });
-    // Hetzner, DE: the German partner hotline takes the removal.
-    expect((await record(id)).decisions[0]).toMatchObject({
-      cause: 'origin_disclosure',
-      recipients: ['de-hotline'],
-    });
-    const { rows } = await stack.db.query<{ disclosed_by: string }>(
-      `SELECT disclosed_by FROM origin_disclosure WHERE suffix = 'blog.cdn-ops.test'`,
+    const disclosure = res.body as { id: string; rerouted: number; sourceSystems: string[] };
+    expect(disclosure).toMatchObject({ rerouted: 1, sourceSystems: ['ECO'] });
+    // Hetzner, DE: the German partner hotline takes the removal, and the record says who disclosed.
+    const decided = (await record(own)).decisions[0]!;
+    expect(decided).toMatchObject({ cause: 'origin_disclosure', recipients: ['de-hotline'] });
+    expect(decided.evidence.hosting).toEqual([
+      expect.objectContaining({ basis: 'disclosure', disclosedBy: 'partner:eco' }),
+    ]);
+    // Another partner's referral on the same host is not moved by it.
+    expect((await record(others)).decisions[0]).toMatchObject({ rule: 'behind_cdn' });
+
+    // An operator confirms it: now it applies to everyone, and the other case is routed.
+    const confirmed = await operator('POST', `/admin/origin-disclosures/${disclosure.id}/confirm`);
+    expect(confirmed.body).toMatchObject({ rerouted: 1 });
+    expect((await record(others)).decisions[0]).toMatchObject({ recipients: ['de-hotline'] });
+
+    // Withdrawn by the partner: the cases it located go back to review.
+    const withdrawn = await client.send(
+      client.prepare('DELETE', `/v1/origin-disclosures/${disclosure.id}`),
     );
-    expect(rows).toEqual([{ disclosed_by: 'partner:eco' }]);
+    expect(withdrawn.body).toMatchObject({ rerouted: 2 });
+    expect((await record(own)).decisions[0]).toMatchObject({ rule: 'behind_cdn' });
+    const again = await client.send(
+      client.prepare('DELETE', `/v1/origin-disclosures/${disclosure.id}`),
+    );
+    expect(again.status).toBe(404);
+    const { rows } = await stack.db.query<{ action: string }>(
+      `SELECT action FROM audit_event WHERE subject = $1 ORDER BY id`,
+      [disclosure.id],
+    );
+    // The operator's confirming request is audited as an operator action too.
+    expect(rows.map((r) => r.action)).toEqual([
+      'origin.disclosed',
+      'origin.confirmed',
+      'operator.action',
+      'origin.withdrawn',
+    ]);
 
     // Unsigned, it is refused like any partner request.
     const unsigned = await fetch(`${baseUrl}/v1/origin-disclosures`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body,
+      body: JSON.stringify({ host: 'blog.cdn-ops.test', originCountry: 'NL' }),
     });
     expect(unsigned.status).toBe(401);
+  });
+
+  it('applies a disclosure only until it expires', async () => {
+    const id = await routed('https://old.cdn-ops.test/p');
+    const past = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    const { disclosure } = await router.get(DiscloseOriginUseCase).execute(
+      {
+        host: 'old.cdn-ops.test',
+        originCountry: 'FR',
+        disclosedBy: 'operator:test',
+        expiresInDays: 1,
+      },
+      past,
+    );
+    expect(new Date(disclosure.expiresAt).getTime()).toBeLessThan(Date.now());
+    const later = await routed('https://old.cdn-ops.test/q');
+    expect((await record(later)).decisions[0]).toMatchObject({ rule: 'behind_cdn' });
+    expect((await record(id)).decisions[0]).toMatchObject({ rule: 'behind_cdn' });
   });
 });

@@ -49,7 +49,7 @@ export class PartnerClient {
 
   /** Builds and signs a request without sending it. */
   prepare(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     path: string,
     body?: Buffer | string,
     contentType = 'application/json',

@@ -17,6 +17,7 @@ import { PartnerSubmissionFormats1764892800000 } from './migrations/176489280000
 import { NoAddressesInEvidence1764979200000 } from './migrations/1764979200000-no-addresses-in-evidence';
 import { UniquePartnerPublicKey1765065600000 } from './migrations/1765065600000-unique-partner-public-key';
 import { SealedPartnerSecrets1765152000000 } from './migrations/1765152000000-sealed-partner-secrets';
+import { OriginDisclosureScope1765238400000 } from './migrations/1765238400000-origin-disclosure-scope';
 
 export const entities = [ReferralEntity, DecisionEntity, OutboxMessageEntity];
 export const migrations = [
@@ -35,6 +36,7 @@ export const migrations = [
   NoAddressesInEvidence1764979200000,
   UniquePartnerPublicKey1765065600000,
   SealedPartnerSecrets1765152000000,
+  OriginDisclosureScope1765238400000,
 ];
 
 /**

@@ -26,6 +26,8 @@ export * from './holds/lift-police-hold.usecase';
 export * from './holds/release-expired-holds.usecase';
 export * from './holds/handle-police-hold-messages.usecase';
 export * from './origins/disclose-origin.usecase';
+export * from './origins/withdraw-origin-disclosure.usecase';
+export * from './origins/confirm-origin-disclosure.usecase';
 export * from './partners';
 export * from './what-if/what-if.usecase';
 export * from './lifecycle';

@@ -37,7 +37,8 @@ export class LiftHoldBodyModel {
 
 export class DiscloseOriginBodyModel {
   @ApiProperty({
-    description: 'The CDN-fronted host, or a domain suffix',
+    description:
+      'The CDN-fronted host, or a domain at or under a registrable domain (never a public suffix)',
     example: 'cdn-site.example',
   })
   host!: string;
@@ -48,6 +49,11 @@ export class DiscloseOriginBodyModel {
   })
   originIps?: string[];
   @ApiPropertyOptional() note?: string;
+  @ApiPropertyOptional({
+    example: 30,
+    description: 'Days until the disclosure expires (1–365; default 30)',
+  })
+  expiresInDays?: number;
 }
 
 export class DisclosureResultModel {

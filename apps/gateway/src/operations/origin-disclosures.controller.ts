@@ -1,6 +1,10 @@
-import { Controller, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DiscloseOriginUseCase } from '@wissel/pipeline';
+import { Controller, Delete, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ConfirmOriginDisclosureUseCase,
+  DiscloseOriginUseCase,
+  WithdrawOriginDisclosureUseCase,
+} from '@wissel/pipeline';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { type GatewayRequest } from '../http/gateway-request';
 import { RequestBodyReader } from '../http/request-body.reader';
@@ -22,6 +26,8 @@ export class OriginDisclosuresController {
   constructor(
     private readonly bodies: RequestBodyReader,
     private readonly disclose: DiscloseOriginUseCase,
+    private readonly withdraw: WithdrawOriginDisclosureUseCase,
+    private readonly confirm: ConfirmOriginDisclosureUseCase,
   ) {}
 
   @RequireRole('operator')
@@ -36,11 +42,38 @@ export class OriginDisclosuresController {
   })
   async create(@Req() request: GatewayRequest) {
     const body = objectBody(await this.bodies.readJson(request));
-    return answering(() =>
-      this.disclose.execute(disclosureCommand(body, optionalText(body.disclosedBy) ?? 'operator')),
-    );
+    return answering(() => this.disclose.execute(disclosureCommand(body, operatorOf(request))));
+  }
+
+  @RequireRole('operator')
+  @Delete(':id')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Withdraw a disclosure: the open cases it located are decided again (to review)',
+  })
+  @ApiOkResponse({ description: 'How many referrals were decided again' })
+  @ApiProblems({ 401: 'No valid operator bearer token', 404: 'No disclosure in force' })
+  async remove(@Param('id') id: string, @Req() request: GatewayRequest) {
+    const { rerouted } = await answering(() => this.withdraw.execute(id, operatorOf(request)));
+    return { id, rerouted: rerouted.length };
+  }
+
+  @RequireRole('operator')
+  @Post(':id/confirm')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Confirm a partner's disclosure for every referral, and re-route the cases it covers",
+  })
+  @ApiOkResponse({ description: 'How many referrals were decided again' })
+  @ApiProblems({ 401: 'No valid operator bearer token', 404: 'No disclosure in force' })
+  async confirmOne(@Param('id') id: string, @Req() request: GatewayRequest) {
+    const { rerouted } = await answering(() => this.confirm.execute(id, operatorOf(request)));
+    return { id, rerouted: rerouted.length };
   }
 }
+
+/** The operator as disclosures and their audit events name them. */
+const operatorOf = (request: GatewayRequest) => `operator:${request.operator?.actor ?? 'unknown'}`;
 
 export function disclosureCommand(body: Record<string, unknown>, disclosedBy: string) {
   return {
@@ -49,5 +82,6 @@ export function disclosureCommand(body: Record<string, unknown>, disclosedBy: st
     originIps: Array.isArray(body.originIps) ? body.originIps.map(String) : undefined,
     disclosedBy,
     note: optionalText(body.note),
+    ...(body.expiresInDays === undefined ? {} : { expiresInDays: Number(body.expiresInDays) }),
   };
 }

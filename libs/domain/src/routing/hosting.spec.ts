@@ -9,6 +9,7 @@ import {
   type AddressFacts,
   type HostTraceFacts,
   NO_FACTS,
+  type OriginDisclosureFacts,
   type RoutingFacts,
 } from './routing-facts';
 import { type Recipient, type RoutingRules } from './routing-rules';
@@ -159,30 +160,71 @@ describe('hostingFindings', () => {
     ]);
   });
 
-  it('takes an origin disclosure over an override', () => {
-    const r = referral(['https://a.media.example.org/1']);
-    const found = hostingFindings(
-      r,
-      facts({
-        hosts: [trace('a.media.example.org', cloudflare)],
-        disclosures: [
-          {
-            id: 'd1',
-            suffix: 'media.example.org',
-            countries: ['NL'],
-            disclosedBy: 'op',
-            disclosedAt: '2026-12-01T00:00:00Z',
-          },
-        ],
-      }),
-      rules,
-    );
-    expect(found[0]).toMatchObject({
-      status: 'located',
-      basis: 'disclosure',
+  describe('origin disclosures', () => {
+    const disclosure = (more: Partial<OriginDisclosureFacts> = {}): OriginDisclosureFacts => ({
+      id: 'd1',
+      suffix: 'shop.example',
       countries: ['NL'],
-      disclosure: 'd1',
-      cdn: 'Cloudflare',
+      disclosedBy: 'partner:pdc',
+      disclosedAt: '2026-12-01T00:00:00Z',
+      ...more,
+    });
+    const cdnHost = trace('a.shop.example', cloudflare);
+
+    it('locate a host whose trace found only a CDN edge, and name who disclosed', () => {
+      const r = referral(['https://a.shop.example/1']);
+      const found = hostingFindings(
+        r,
+        facts({ hosts: [cdnHost], disclosures: [disclosure()] }),
+        rules,
+      );
+      expect(found[0]).toEqual({
+        locator: 0,
+        host: 'a.shop.example',
+        status: 'located',
+        basis: 'disclosure',
+        countries: ['NL'],
+        disclosure: 'd1',
+        disclosedBy: 'partner:pdc',
+        cdn: 'Cloudflare',
+      });
+    });
+
+    it('never override the trace, an operator’s override, or a host missing from DNS', () => {
+      const r = referral([
+        'https://own.shop.example/',
+        'https://x.media.example.org/',
+        'https://gone.shop.example/',
+      ]);
+      const f = facts({
+        hosts: [
+          trace('own.shop.example', hetzner),
+          trace('x.media.example.org', cloudflare),
+          trace('gone.shop.example'),
+        ],
+        disclosures: [disclosure(), disclosure({ id: 'd2', suffix: 'example.org' })],
+      });
+      expect(
+        hostingFindings(r, f, { ...rules, senderHintFallback: false }).map((x) => [
+          x.basis,
+          x.countries,
+        ]),
+      ).toEqual([
+        ['trace', ['DE']],
+        ['override', ['DE']],
+        [undefined, []],
+      ]);
+    });
+
+    it('of a partner apply to its own source systems only, until an operator confirms', () => {
+      const theirs = disclosure({ sourceSystems: ['PDC'] });
+      const f = facts({ hosts: [cdnHost], disclosures: [theirs] });
+      const own = referral(['https://a.shop.example/1'], { sourceRef: { system: 'PDC', id: '1' } });
+      const other = referral(['https://a.shop.example/1'], {
+        sourceRef: { system: 'IWF', id: '1' },
+      });
+      expect(hostingFindings(own, f, rules)[0]).toMatchObject({ basis: 'disclosure' });
+      expect(hostingFindings(other, f, rules)[0]).toMatchObject({ status: 'behind_cdn' });
     });
   });
 

@@ -3,7 +3,12 @@ import { type CanonicalReferral } from '../referral/canonical-referral';
 import { toCountry } from '../referral/country';
 import { longestSuffixMatch } from './domain-suffix';
 import { type HostingFinding, isHiddenServiceHost } from './jurisdiction';
-import { type AddressFacts, type HostTraceFacts, type RoutingFacts } from './routing-facts';
+import {
+  type AddressFacts,
+  type HostTraceFacts,
+  type OriginDisclosureFacts,
+  type RoutingFacts,
+} from './routing-facts';
 import { type RoutingRules } from './routing-rules';
 
 /**
@@ -45,11 +50,14 @@ const isPublic = (address: AddressFacts) => address.range === 'unicast';
 /**
  * Where each URL locator is hosted, from the facts, in this order:
  * 1. .onion / .i2p → hidden service (police only);
- * 2. an origin disclosure covering the host (longest suffix, newest first) → its countries;
- * 3. an override of the rules by domain suffix (longest wins) → its country;
- * 4. the trace: addresses on a CDN's AS → behind_cdn (the edge's country is not the
- *    hosting country); otherwise each address's geolocated country, or its registered
- *    country when the geolocation has none (flagged), disagreements flagged;
+ * 2. an operator's override by domain suffix (longest wins) → its country;
+ * 3. the trace: each address's geolocated country, or its registered country when the
+ *    geolocation has none (flagged), disagreements flagged; addresses on a CDN's AS are
+ *    left out (the edge's country is not the hosting country);
+ * 4. only a CDN edge found: an origin disclosure covering the host (longest suffix, newest
+ *    first; the gatherer passes only those in force that apply to this referral) → its
+ *    countries; else behind_cdn. A disclosure never overrides the trace or an override: a
+ *    partner could otherwise move hosting it does not know about;
  * 5. nothing found (unresolved; a CDN edge stays behind_cdn) and the sender's fallback is
  *    on (`senderHintFallback`):
  *    a. the sender's own trace: the locator's observedIps, located here, public and not on
@@ -66,12 +74,18 @@ export function hostingFindings(
   const traces = new Map(facts.hosts.map((trace) => [trace.host, trace]));
   const senderTrace = new Map((facts.senderTrace ?? []).map((a) => [a.ip, a]));
   const persons = new Set(ipEventAddressesOfPersons(referral));
+  // A partner's disclosure speaks for that partner's own referrals (its source systems)
+  // until an operator confirms it for everyone.
+  const system = referral.sourceRef.system;
+  const disclosures = facts.disclosures.filter(
+    (d) => d.sourceSystems === undefined || d.sourceSystems.includes(system),
+  );
   const findings: HostingFinding[] = [];
   referral.locators.forEach((locator, index) => {
     if (locator.url === undefined) return;
     const host = locatorHost(locator.url);
     const finding = host
-      ? hostingOf(index, host, traces.get(host), facts, rules)
+      ? hostingOf(index, host, traces.get(host), disclosures, rules)
       : ({ locator: index, status: 'unresolved', countries: [] } as HostingFinding);
     if (finding.status !== 'unresolved' || !rules.senderHintFallback) {
       findings.push(finding);
@@ -123,7 +137,7 @@ function hostingOf(
   locator: number,
   host: string,
   trace: HostTraceFacts | undefined,
-  facts: RoutingFacts,
+  disclosures: OriginDisclosureFacts[],
   rules: RoutingRules,
 ): HostingFinding {
   const base = { locator, host };
@@ -135,17 +149,6 @@ function hostingOf(
     .find((name) => name !== undefined);
   const withCdn = cdn ? { cdn } : {};
 
-  const disclosure = longestSuffixMatch(host, facts.disclosures, (d) => d.suffix);
-  if (disclosure && disclosure.countries.length > 0) {
-    return {
-      ...base,
-      ...withCdn,
-      status: 'located',
-      basis: 'disclosure',
-      countries: unique(disclosure.countries.map((c) => c.toUpperCase())),
-      disclosure: disclosure.id,
-    };
-  }
   const override = longestSuffixMatch(host, rules.overrides, (o) => o.suffix);
   if (override) {
     return {
@@ -160,9 +163,23 @@ function hostingOf(
 
   const own = ownAddresses(addresses, rules);
   const { countries, registeredOnly } = countriesOf(own);
-  if (countries.length === 0) {
-    return { ...base, ...withCdn, status: cdn ? 'behind_cdn' : 'unresolved', countries: [] };
+  if (countries.length === 0 && cdn) {
+    // Only an edge was found: an origin disclosure may say where the content really is.
+    const disclosure = longestSuffixMatch(host, disclosures, (d) => d.suffix);
+    if (disclosure && disclosure.countries.length > 0) {
+      return {
+        ...base,
+        cdn,
+        status: 'located',
+        basis: 'disclosure',
+        countries: unique(disclosure.countries.map((c) => c.toUpperCase())),
+        disclosure: disclosure.id,
+        disclosedBy: disclosure.disclosedBy,
+      };
+    }
+    return { ...base, cdn, status: 'behind_cdn', countries: [] };
   }
+  if (countries.length === 0) return { ...base, status: 'unresolved', countries: [] };
   const disagree = own.some((address) => address.countriesAgree === false);
   return {
     ...base,

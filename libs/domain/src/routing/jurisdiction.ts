@@ -50,6 +50,8 @@ export interface HostingFinding {
   /** The override suffix or the disclosure id that gave the countries. */
   override?: string;
   disclosure?: string;
+  /** Who disclosed that origin: `operator…` or `partner:<id>`. */
+  disclosedBy?: string;
 }
 
 export type InvestigationRole = 'uploader' | 'account' | 'victim' | 'police_case';

@@ -60,10 +60,17 @@ export interface OriginDisclosureFacts {
   countries: string[];
   /** The disclosed origin addresses, as the local data sets describe them. */
   origins?: AddressFacts[];
-  /** The operator or partner who disclosed it. */
+  /** The operator or partner who disclosed it: `operator…` or `partner:<id>`. */
   disclosedBy: string;
   /** ISO 8601. */
   disclosedAt: string;
+  /**
+   * A partner's disclosure, not confirmed by an operator: it applies only to referrals under
+   * these source systems (the partner's own). Absent: it applies to every referral.
+   */
+  sourceSystems?: string[];
+  /** ISO 8601: after this, the disclosure no longer applies. */
+  expiresAt?: string;
 }
 
 /** A police deconfliction hold that matched this referral. */

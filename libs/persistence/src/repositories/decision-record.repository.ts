@@ -113,6 +113,14 @@ export class DecisionRecordRepository {
     );
   }
 
+  /** Referrals of open cases whose decision in force located a host by this disclosure. */
+  async locatedByDisclosure(disclosureId: string): Promise<ReferralForRedecision[]> {
+    return this.forRedecision(
+      `d.evidence->'hosting' @> jsonb_build_array(jsonb_build_object('disclosure', $1::text))`,
+      [disclosureId],
+    );
+  }
+
   /** Referrals of open cases whose decision in force was held by this police hold. */
   async heldBy(holdId: string): Promise<ReferralForRedecision[]> {
     return this.forRedecision(

@@ -2,7 +2,9 @@ import { HandlePoliceHoldMessagesUseCase } from '../holds/handle-police-hold-mes
 import { LiftPoliceHoldUseCase } from '../holds/lift-police-hold.usecase';
 import { ReleaseExpiredHoldsUseCase } from '../holds/release-expired-holds.usecase';
 import { SetPoliceHoldUseCase } from '../holds/set-police-hold.usecase';
+import { ConfirmOriginDisclosureUseCase } from '../origins/confirm-origin-disclosure.usecase';
 import { DiscloseOriginUseCase } from '../origins/disclose-origin.usecase';
+import { WithdrawOriginDisclosureUseCase } from '../origins/withdraw-origin-disclosure.usecase';
 import { GetDecisionRecordUseCase } from './get-decision-record.usecase';
 import { RedecideReferrals } from './redecide-referrals';
 import { RoutingFactsGatherer } from './routing-facts-gatherer';
@@ -14,6 +16,8 @@ const useCases = [
   ReleaseExpiredHoldsUseCase,
   HandlePoliceHoldMessagesUseCase,
   DiscloseOriginUseCase,
+  WithdrawOriginDisclosureUseCase,
+  ConfirmOriginDisclosureUseCase,
   GetDecisionRecordUseCase,
 ];
 

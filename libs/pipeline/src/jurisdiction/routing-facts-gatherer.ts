@@ -96,7 +96,7 @@ export class RoutingFactsGatherer {
         [...new Map(keys.flat().map((k) => [`${k.kind} ${k.value}`, k])).values()],
         now,
       ),
-      this.disclosures.forSuffixes([...suffixes]),
+      this.disclosures.forSuffixes([...suffixes], now),
     ]);
     return items.map(({ referral }, i) => {
       const hosts = referralHosts(referral);
@@ -123,5 +123,7 @@ export function toDisclosureFacts(row: OriginDisclosureRow): OriginDisclosureFac
     ...(origins.length > 0 ? { origins } : {}),
     disclosedBy: row.disclosedBy,
     disclosedAt: new Date(row.createdAt).toISOString(),
+    ...(row.sourceSystems ? { sourceSystems: row.sourceSystems } : {}),
+    expiresAt: new Date(row.expiresAt).toISOString(),
   };
 }

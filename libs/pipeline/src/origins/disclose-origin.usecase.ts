@@ -1,16 +1,44 @@
 import { randomUUID } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainError, normaliseSuffix, toCountry, type AddressFacts } from '@wissel/domain';
+import { getDomain } from 'tldts';
+import {
+  DomainError,
+  normaliseSuffix,
+  toCountry,
+  type AddressFacts,
+  type CanonicalReferral,
+} from '@wissel/domain';
 import { parseIp } from '@wissel/geo';
 import {
   DecisionRecordRepository,
   OriginDisclosureRepository,
   type OriginDisclosureRow,
+  type ReferralForRedecision,
 } from '@wissel/persistence';
 import { GeoServices } from '../jurisdiction/geo-services';
 import { RedecideReferrals, type Redecision } from '../jurisdiction/redecide-referrals';
 import { toAddressFacts } from '../jurisdiction/trace-facts';
+
+/**
+ * A disclosure names one site's origin: a registrable domain (example.co.uk) or a name
+ * under one, never a public suffix (co.uk, com, or a private one such as github.io), so no
+ * one can move a whole top-level domain. tldts reads Mozilla's public suffix list.
+ */
+export function isAtOrBelowRegistrableDomain(host: string): boolean {
+  return getDomain(host, { allowPrivateDomains: true }) !== null;
+}
+
+/** Referrals a disclosure applies to: all, or those under the disclosing partner's systems. */
+export function appliesTo(
+  rows: ReferralForRedecision[],
+  sourceSystems: string[] | undefined | null,
+): ReferralForRedecision[] {
+  if (!sourceSystems) return rows;
+  return rows.filter((row) =>
+    sourceSystems.includes((row.canonical as unknown as CanonicalReferral).sourceRef.system),
+  );
+}
 
 export class OriginDisclosureInvalidError extends DomainError {
   readonly code = 'origin_disclosure_invalid';
@@ -31,7 +59,18 @@ export interface DiscloseOriginCommand {
   /** The operator or partner id that disclosed it. */
   disclosedBy: string;
   note?: string;
+  /**
+   * A partner's own source systems: its disclosure applies to their referrals only, until
+   * an operator confirms it. Absent: an operator's disclosure, for every referral.
+   */
+  sourceSystems?: string[];
+  /** Days until it expires: DEFAULT_DISCLOSURE_DAYS when absent, at most MAX_DISCLOSURE_DAYS. */
+  expiresInDays?: number;
 }
+
+export const DEFAULT_DISCLOSURE_DAYS = 30;
+export const MAX_DISCLOSURE_DAYS = 365;
+const DAY_MS = 24 * 3600 * 1000;
 
 const HOST_SUFFIX = /^(?!-)[a-z0-9-]{1,63}(\.(?!-)[a-z0-9-]{1,63})*$/;
 const MAX_IPS = 64;
@@ -55,10 +94,24 @@ export class DiscloseOriginUseCase {
 
   async execute(
     command: DiscloseOriginCommand,
+    now = new Date(),
   ): Promise<{ disclosure: OriginDisclosureRow; rerouted: Redecision[] }> {
     const suffix = normaliseSuffix(domainToASCII(normaliseSuffix(command.host)) || command.host);
     if (!HOST_SUFFIX.test(suffix) || suffix.length > 253) {
       throw new OriginDisclosureInvalidError('host', 'host must be a domain name or suffix');
+    }
+    if (!isAtOrBelowRegistrableDomain(suffix)) {
+      throw new OriginDisclosureInvalidError(
+        'host',
+        'host must be a registrable domain or a name under one, never a public suffix such as a top-level domain',
+      );
+    }
+    const days = command.expiresInDays ?? DEFAULT_DISCLOSURE_DAYS;
+    if (!Number.isInteger(days) || days < 1 || days > MAX_DISCLOSURE_DAYS) {
+      throw new OriginDisclosureInvalidError(
+        'expiresInDays',
+        `expiresInDays must be a whole number of days from 1 to ${MAX_DISCLOSURE_DAYS}`,
+      );
     }
     const country =
       command.originCountry === undefined ? undefined : toCountry(command.originCountry);
@@ -91,9 +144,11 @@ export class DiscloseOriginUseCase {
       origins,
       disclosedBy: command.disclosedBy.trim(),
       note: command.note,
+      ...(command.sourceSystems ? { sourceSystems: command.sourceSystems } : {}),
+      expiresAt: new Date(now.getTime() + days * DAY_MS),
     });
     const rerouted = await this.redecide.redecide(
-      await this.decisions.behindCdnUnder(suffix),
+      appliesTo(await this.decisions.behindCdnUnder(suffix), command.sourceSystems),
       'origin_disclosure',
     );
     this.logger.log({ disclosureId: disclosure.id, rerouted: rerouted.length }, 'origin disclosed');
