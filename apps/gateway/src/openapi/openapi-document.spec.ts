@@ -23,6 +23,8 @@ describe('the OpenAPI document', () => {
       '/admin/hoster-monitor',
       '/admin/hoster-monitor.csv',
       '/admin/origin-disclosures',
+      '/admin/origin-disclosures/{id}',
+      '/admin/origin-disclosures/{id}/confirm',
       '/admin/partners',
       '/admin/partners/{partnerId}/keys',
       '/admin/partners/{partnerId}/keys/{keyId}',
@@ -33,6 +35,7 @@ describe('the OpenAPI document', () => {
       '/health/ready',
       '/v1/acks',
       '/v1/origin-disclosures',
+      '/v1/origin-disclosures/{id}',
       '/v1/referrals',
       '/v1/referrals/{id}',
     ]);
