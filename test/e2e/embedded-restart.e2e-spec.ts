@@ -124,7 +124,7 @@ describe('embedded mode: one process on embedded PostgreSQL', () => {
     }
   });
 
-  it('serves each recipient its dispatches over HTTP, cursor-paged, to the operator', async () => {
+  it('serves each recipient its dispatches over HTTP, cursor-paged, to the operator, masked', async () => {
     const feed = (query: string, token?: string) =>
       fetch(`${app.baseUrl}/v1/feeds/nl-hotline${query}`, {
         headers: token ? { authorization: `Bearer ${token}` } : {},
@@ -147,6 +147,11 @@ describe('embedded mode: one process on embedded PostgreSQL', () => {
       for (const item of page.items) {
         const dispatch = JSON.parse(item.value);
         expect(item.headers['wissel-dispatch-id']).toBe(dispatch.dispatchId);
+        // Without a reason an operator sees no URL path and no person.
+        expect(dispatch.referral.persons).toBeUndefined();
+        for (const locator of dispatch.referral.locators) {
+          expect(locator.url).toMatch(/^https?:\/\/[^/]+\/\[masked\]$/);
+        }
         seen.push({ dispatchId: dispatch.dispatchId, sourceId: dispatch.referral.sourceRef.id });
       }
       cursor = page.nextCursor;
@@ -155,6 +160,29 @@ describe('embedded mode: one process on embedded PostgreSQL', () => {
     expect(seen.length).toBeGreaterThanOrEqual(50);
     expect(new Set(seen.map((s) => s.dispatchId)).size).toBe(seen.length);
     expect(new Set(seen.map((s) => s.sourceId)).size).toBe(seen.length);
+
+    // With a reason the operator reads it whole, and the read is audited first.
+    expect((await feed('?cursor=0&limit=1&reason=x', token)).status).toBe(400);
+    const reason = encodeURIComponent('NTD follow-up, ticket 4711');
+    const whole = await feed(`?cursor=0&limit=1&reason=${reason}`, token);
+    expect(whole.status).toBe(200);
+    const page = (await whole.json()) as { masked: boolean; items: Array<{ value: string }> };
+    expect(page.masked).toBe(false);
+    expect(JSON.parse(page.items[0]!.value).referral.locators[0].url).not.toContain('[masked]');
+    const db = await app.db();
+    try {
+      const { rows } = await db.query<{ actor: string; details: { reason: string } }>(
+        `SELECT actor, details FROM audit_event WHERE action = 'feed.revealed' AND subject = 'nl-hotline'`,
+      );
+      expect(rows).toEqual([
+        {
+          actor: expect.stringMatching(/^token:/),
+          details: expect.objectContaining({ reason: 'NTD follow-up, ticket 4711' }),
+        },
+      ]);
+    } finally {
+      await db.end();
+    }
   });
 
   it('lets a recipient read its own feed with a signed request, and no other', async () => {
@@ -193,6 +221,8 @@ describe('embedded mode: one process on embedded PostgreSQL', () => {
     const own = await hotline.send(hotline.prepare('GET', '/v1/feeds/nl-hotline?cursor=0&limit=5'));
     expect(own.status).toBe(200);
     expect((own.body as { items: unknown[] }).items).toHaveLength(5);
+    // The recipient reads its own dispatches whole, as signed.
+    expect(own.body).toMatchObject({ masked: false });
     const other = await hotline.send(hotline.prepare('GET', '/v1/feeds/de-hotline?cursor=0'));
     expect({ status: other.status, code: (other.body as { code: string }).code }).toEqual({
       status: 404,

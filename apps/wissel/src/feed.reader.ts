@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditTrail, type AuditRecord } from '@wissel/persistence';
 
 export interface FeedItem {
   /** Pass the last item's offset + 1 as the next cursor (nextCursor does that). */
@@ -23,15 +24,30 @@ export interface FeedPage {
  */
 @Injectable()
 export class FeedReader {
+  private readonly audit = new AuditTrail();
+
   constructor(private readonly db: DataSource) {}
 
-  async page(topic: string, cursor: bigint, limit: number): Promise<FeedPage> {
+  /** A page of the feed; with `audit`, the audit event commits before anything is read. */
+  async page(topic: string, cursor: bigint, limit: number, audit?: AuditRecord): Promise<FeedPage> {
+    return this.db.transaction(async (manager) => {
+      if (audit) await this.audit.record(manager, audit);
+      return this.read(manager, topic, cursor, limit);
+    });
+  }
+
+  private async read(
+    db: { query: DataSource['query'] },
+    topic: string,
+    cursor: bigint,
+    limit: number,
+  ): Promise<FeedPage> {
     const rows: Array<{
       offset: string;
       produced_at: Date;
       headers: Record<string, string>;
       value: Buffer | null;
-    }> = await this.db.query(
+    }> = await db.query(
       `SELECT "offset", produced_at, headers, value FROM message_log
         WHERE topic = $1 AND partition = 0 AND "offset" >= $2
         ORDER BY "offset" LIMIT $3`,

@@ -6,21 +6,30 @@ import {
   NotFoundException,
   Param,
   Query,
+  Req,
   UseGuards,
 } from '@nestjs/common';
 import { ROUTING_RULES } from '@wissel/config';
-import { type RoutingRules } from '@wissel/domain';
+import {
+  MAX_REVEAL_REASON,
+  MIN_REVEAL_REASON,
+  revealReasonProblem,
+  type RoutingRules,
+} from '@wissel/domain';
+import { type GatewayRequest } from '../../gateway/src/http/gateway-request';
 import { Topics } from '@wissel/messaging';
 import { FeedAccessGuard } from './feed-access.guard';
 import { FeedReader, type FeedPage } from './feed.reader';
+import { maskedFeedValue } from './masked-feed-value';
 
 const MAX_LIMIT = 500;
 
 /**
  * GET /v1/feeds/{recipient}?cursor=&limit=: a recipient's dispatches in the embedded mode,
- * where there is no Kafka topic to subscribe to. Read by an operator or by the recipient
- * itself over the signed partner API (FeedAccessGuard). Dispatches hold reported URLs, so
- * the feed is never open.
+ * where there is no Kafka topic to subscribe to. Read by the recipient itself over the
+ * signed partner API, whole; or by an operator (FeedAccessGuard): masked like the decision
+ * record (URLs to scheme and host, no persons), and whole only with `reason=`, which is
+ * audited before anything is read. Dispatches hold reported URLs: the feed is never open.
  */
 @Controller('v1/feeds')
 @UseGuards(FeedAccessGuard)
@@ -33,10 +42,12 @@ export class FeedsController {
 
   @Get(':recipient')
   async feed(
+    @Req() request: GatewayRequest,
     @Param('recipient') recipient: string,
     @Query('cursor') cursor = '0',
     @Query('limit') limit = '100',
-  ): Promise<FeedPage & { recipient: string }> {
+    @Query('reason') reason?: string,
+  ): Promise<FeedPage & { recipient: string; masked: boolean }> {
     if (!this.rules.recipients.has(recipient)) {
       throw new NotFoundException({ code: 'recipient_unknown', detail: 'no such recipient' });
     }
@@ -46,11 +57,29 @@ export class FeedsController {
         detail: `cursor must be an offset (digits), limit 1–${MAX_LIMIT}`,
       });
     }
+    const operator = request.operator?.actor;
+    if (operator !== undefined && reason !== undefined && revealReasonProblem(reason)) {
+      throw new BadRequestException({
+        code: 'reveal_reason_required',
+        detail: `a reason of ${MIN_REVEAL_REASON}–${MAX_REVEAL_REASON} characters, saying why, without a URL`,
+      });
+    }
+    const whole = operator === undefined || reason !== undefined;
     const page = await this.feeds.page(
       this.topics.outbound(recipient),
       BigInt(cursor),
       Math.min(Number(limit), MAX_LIMIT),
+      operator !== undefined && whole
+        ? {
+            actor: operator,
+            action: 'feed.revealed',
+            subject: recipient,
+            details: { reason: reason!.trim(), cursor, limit },
+          }
+        : undefined,
     );
-    return { recipient, ...page };
+    if (whole) return { recipient, masked: false, ...page };
+    const items = page.items.map((item) => ({ ...item, value: maskedFeedValue(item.value) }));
+    return { recipient, masked: true, ...page, items };
   }
 }
