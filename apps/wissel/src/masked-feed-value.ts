@@ -1,4 +1,4 @@
-import { maskReferralUrls, maskUrl } from '@wissel/domain';
+import { maskReferralUrls } from '@wissel/domain';
 
 /**
  * A dispatch as an operator sees it in a feed without giving a reason: the referral's URLs
@@ -16,16 +16,9 @@ export function maskedFeedValue(value: string): string {
   if (typeof dispatch !== 'object' || dispatch === null || !dispatch.referral) {
     return JSON.stringify(dispatch);
   }
-  const { persons: _, ...referral } = maskReferralUrls(
-    dispatch.referral as { locators?: Array<{ url?: string; accessPath?: unknown }> },
-  ) as Record<string, unknown> & { locators?: Array<Record<string, unknown>> };
-  const locators = referral.locators?.map((l) =>
-    Array.isArray(l.accessPath)
-      ? { ...l, accessPath: l.accessPath.map((u) => maskUrl(String(u))) }
-      : l,
-  );
-  return JSON.stringify({
-    ...dispatch,
-    referral: { ...referral, ...(locators ? { locators } : {}) },
-  });
+  const { persons: _, ...referral } = maskReferralUrls(dispatch.referral) as Record<
+    string,
+    unknown
+  >;
+  return JSON.stringify({ ...dispatch, referral });
 }

@@ -8,18 +8,28 @@ describe('maskUrl', () => {
     expect(maskUrl('not a url')).toBe('[masked]');
   });
 
-  it('masks every locator url and parentUrl, leaving the rest', () => {
+  it('masks every locator url, parentUrl and access path, leaving the rest', () => {
     const masked = maskReferralUrls({
       id: 'r',
       locators: [
-        { kind: 'web_page', url: 'http://h.test/p', parentUrl: 'http://p.test/q' },
+        {
+          kind: 'web_page',
+          url: 'http://h.test/p',
+          parentUrl: 'http://p.test/q',
+          accessPath: ['http://a.test/secret'],
+        },
         { kind: 'other' },
       ],
     });
     expect(masked).toEqual({
       id: 'r',
       locators: [
-        { kind: 'web_page', url: 'http://h.test/[masked]', parentUrl: 'http://p.test/[masked]' },
+        {
+          kind: 'web_page',
+          url: 'http://h.test/[masked]',
+          parentUrl: 'http://p.test/[masked]',
+          accessPath: ['http://a.test/[masked]'],
+        },
         { kind: 'other' },
       ],
     });

@@ -16,10 +16,10 @@ export function maskUrl(url: string): string {
 const MASK = '[masked]';
 
 interface WithLocators {
-  locators?: Array<{ url?: string; parentUrl?: string }>;
+  locators?: Array<{ url?: string; parentUrl?: string; accessPath?: unknown }>;
 }
 
-/** A copy of a canonical referral with every locator's url and parentUrl masked. */
+/** A copy of a canonical referral with every locator's url, parentUrl and access path masked. */
 export function maskReferralUrls<T extends WithLocators>(canonical: T): T {
   if (!Array.isArray(canonical.locators)) return canonical;
   return {
@@ -28,6 +28,9 @@ export function maskReferralUrls<T extends WithLocators>(canonical: T): T {
       ...locator,
       ...(typeof locator.url === 'string' ? { url: maskUrl(locator.url) } : {}),
       ...(typeof locator.parentUrl === 'string' ? { parentUrl: maskUrl(locator.parentUrl) } : {}),
+      ...(Array.isArray(locator.accessPath)
+        ? { accessPath: locator.accessPath.map((u) => maskUrl(String(u))) }
+        : {}),
     })),
   };
 }
