@@ -41,3 +41,4 @@ export * from './referral/personal-data';
 export * from './retention/retention-policy';
 export * from './retention/retention-stats';
 export * from './text/storable-text';
+export * from './text/uuid';

@@ -1,5 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { isUuid } from '@wissel/domain';
 import { PoliceHoldRepository } from '@wissel/persistence';
 import {
   LiftPoliceHoldUseCase,
@@ -15,7 +16,6 @@ import { RequireRole } from '../operator/require-role.decorator';
 import { answering } from './operation-errors';
 import { HoldModel, LiftHoldBodyModel, SetHoldBodyModel } from './operation-models';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PROBLEMS = { 400: 'The body is malformed', 401: 'No valid operator bearer token' };
 
 /**
@@ -61,7 +61,7 @@ export class HoldsController {
   @ApiOkResponse({ type: HoldModel })
   @ApiProblems({ ...PROBLEMS, 404: 'No such hold' })
   async get(@Param('id') id: string) {
-    const hold = UUID.test(id) ? await this.holds.find(id) : undefined;
+    const hold = isUuid(id) ? await this.holds.find(id) : undefined;
     if (!hold) throw new NotFoundError('police_hold_not_found', 'no police hold with this id');
     return hold;
   }

@@ -1,5 +1,6 @@
 import { canonicalUrl, InvalidUrlError, MAX_URL_LENGTH } from '../dedup/url-key';
 import { isStorableText } from '../text/storable-text';
+import { isUuid } from '../text/uuid';
 import {
   ACK_KINDS,
   type AckKind,
@@ -28,7 +29,6 @@ export type AckParseResult =
 export const MAX_ACK_NOTE_LENGTH = 2000;
 
 const FIELDS = new Set(['dispatchId', 'recipient', 'kind', 'at', 'reason', 'newLocation', 'note']);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Same as a recipient id in the routing file schema.
 const RECIPIENT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 // RFC 3339 date-time: an offset is required, a local time would be ambiguous by hours.
@@ -63,7 +63,7 @@ export function parseDispatchAck(input: unknown): AckParseResult {
 
 function readAck(message: Record<string, unknown>): DispatchAck {
   const dispatchId = requiredString(message, 'dispatchId');
-  if (!UUID.test(dispatchId)) fail('field_invalid', 'dispatchId', 'dispatchId must be a UUID');
+  if (!isUuid(dispatchId)) fail('field_invalid', 'dispatchId', 'dispatchId must be a UUID');
   const recipient = requiredString(message, 'recipient');
   if (!RECIPIENT_ID.test(recipient)) {
     fail('field_invalid', 'recipient', 'recipient must be a recipient id (a-z, 0-9, -)');

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
+import { isUuid } from '@wissel/domain';
 import { AuditTrail } from '../audit/audit-trail';
 import { type NewInboundEvidence } from '../partners/inbound-evidence.repository';
 
@@ -85,8 +86,6 @@ export interface CustodyRecord {
   audit: Array<Record<string, unknown>> | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Reads a referral's whole history for the custody export (W11): read-only, a handful of
  * indexed queries in one REPEATABLE READ transaction so the parts agree with each other.
@@ -108,7 +107,7 @@ export class CustodyRecordReader {
   }
 
   async read(referralId: string): Promise<CustodyRecord | undefined> {
-    if (!UUID.test(referralId)) return undefined;
+    if (!isUuid(referralId)) return undefined;
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
@@ -135,7 +134,7 @@ export class CustodyRecordReader {
       );
       const headers = (referral.origin.headers ?? {}) as Record<string, unknown>;
       const evidenceIds = [headers['wissel-evidence-id'], submission?.evidenceId].filter(
-        (id): id is string => typeof id === 'string' && UUID.test(id),
+        (id): id is string => typeof id === 'string' && isUuid(id),
       );
       const evidence = await q<CustodyEvidenceRow>(
         `SELECT id, partner_id AS "partnerId", verified_at AS "verifiedAt", label, key_id AS "keyId",

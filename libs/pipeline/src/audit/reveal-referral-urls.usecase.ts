@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { MAX_REVEAL_REASON, MIN_REVEAL_REASON, revealReasonProblem } from '@wissel/domain';
+import { MAX_REVEAL_REASON, MIN_REVEAL_REASON, revealReasonProblem, isUuid } from '@wissel/domain';
 import { ReferralRevealRepository, type RevealedLocator } from '@wissel/persistence';
 import { MalformedRequestError, NotFoundError } from '../partners/partner-errors';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * An operator reveals a referral's reported URLs (masked everywhere else), giving a reason.
@@ -34,7 +32,7 @@ export class RevealReferralUrlsUseCase {
         { field: '/reason' },
       );
     }
-    const locators = UUID.test(referralId)
+    const locators = isUuid(referralId)
       ? await this.reveals.reveal(referralId, {
           action: 'referral.urls_revealed',
           subject: referralId,

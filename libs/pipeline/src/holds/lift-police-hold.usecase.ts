@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { isUuid } from '@wissel/domain';
 import {
   DecisionRecordRepository,
   PoliceHoldRepository,
@@ -6,8 +7,6 @@ import {
 } from '@wissel/persistence';
 import { RedecideReferrals, type Redecision } from '../jurisdiction/redecide-referrals';
 import { PoliceHoldNotFoundError } from './police-hold';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Lifts a police hold. The referrals it held are decided again (their stored traces, the
@@ -28,7 +27,7 @@ export class LiftPoliceHoldUseCase {
     id: string,
     liftedBy: string,
   ): Promise<{ hold: PoliceHoldRow; released: Redecision[] }> {
-    if (!UUID.test(id)) throw new PoliceHoldNotFoundError('no police hold with this id', { id });
+    if (!isUuid(id)) throw new PoliceHoldNotFoundError('no police hold with this id', { id });
     const hold = await this.holds.lift(id, liftedBy);
     if (!hold) {
       const existing = await this.holds.find(id);

@@ -1,4 +1,4 @@
-import { isStorableText } from '@wissel/domain';
+import { isStorableText, isUuid } from '@wissel/domain';
 import { type Rejection } from '@wissel/formats';
 import { type SetPoliceHoldCommand } from './set-police-hold.usecase';
 
@@ -16,7 +16,6 @@ const fail = (code: Rejection['code'], detail: string, field?: string): Parsed =
 });
 
 const MAX_BYTES = 64 * 1024;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A short text PostgreSQL can store: a NUL here would fail the hold's transaction for ever. */
 const text = (value: unknown, max = 1000) =>
   typeof value === 'string' && value.trim() !== '' && value.length <= max && isStorableText(value)
@@ -48,7 +47,7 @@ export function parsePoliceHoldMessage(payload: Buffer | null): Parsed {
     return fail('unsupported_schema', `schema must be "${POLICE_HOLD_SCHEMA}"`, '/schema');
   }
   const id = text(m.id, 36);
-  if (!id || !UUID.test(id)) return fail('schema_violation', 'id must be a UUID', '/id');
+  if (!id || !isUuid(id)) return fail('schema_violation', 'id must be a UUID', '/id');
   if (m.action === 'lift') {
     const liftedBy = text(m.liftedBy, 200);
     if (!liftedBy) return fail('schema_violation', 'liftedBy is required', '/liftedBy');

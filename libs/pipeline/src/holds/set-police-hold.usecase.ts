@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { isUuid } from '@wissel/domain';
 import { PoliceHoldRepository, type PoliceHoldRow } from '@wissel/persistence';
 import { holdValue, PoliceHoldInvalidError } from './police-hold';
 
@@ -17,8 +18,6 @@ export interface SetPoliceHoldCommand {
   expiresAt: Date;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Sets a police deconfliction hold. From then on, until it is lifted or expires, a new
  * referral it matches goes to the police only and its notice-and-takedown waits.
@@ -31,7 +30,7 @@ export class SetPoliceHoldUseCase {
 
   async execute(command: SetPoliceHoldCommand, now = new Date()): Promise<PoliceHoldRow> {
     const { kind, value } = holdValue(command.kind, command.value);
-    if (command.id !== undefined && !UUID.test(command.id)) {
+    if (command.id !== undefined && !isUuid(command.id)) {
       throw new PoliceHoldInvalidError('id', 'id must be a UUID');
     }
     if (!command.setBy.trim()) throw new PoliceHoldInvalidError('setBy', 'setBy is required');

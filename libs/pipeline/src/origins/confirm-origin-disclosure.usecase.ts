@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { isUuid } from '@wissel/domain';
 import { DecisionRecordRepository, OriginDisclosureRepository } from '@wissel/persistence';
 import { NotFoundError } from '../partners/partner-errors';
 import { RedecideReferrals, type Redecision } from '../jurisdiction/redecide-referrals';
@@ -19,7 +20,7 @@ export class ConfirmOriginDisclosureUseCase {
   ) {}
 
   async execute(id: string, by: string): Promise<{ rerouted: Redecision[] }> {
-    const confirmed = UUID.test(id) ? await this.disclosures.confirm(id, by) : undefined;
+    const confirmed = isUuid(id) ? await this.disclosures.confirm(id, by) : undefined;
     if (!confirmed) {
       throw new NotFoundError('disclosure_not_found', 'no disclosure in force with this id');
     }
@@ -31,5 +32,3 @@ export class ConfirmOriginDisclosureUseCase {
     return { rerouted };
   }
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

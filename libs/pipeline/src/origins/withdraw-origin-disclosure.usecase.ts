@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { isUuid } from '@wissel/domain';
 import { DecisionRecordRepository, OriginDisclosureRepository } from '@wissel/persistence';
 import { NotFoundError } from '../partners/partner-errors';
 import { RedecideReferrals, type Redecision } from '../jurisdiction/redecide-referrals';
@@ -20,7 +21,7 @@ export class WithdrawOriginDisclosureUseCase {
 
   /** `ownedBy`: for a partner, its `partner:<id>`; a disclosure of someone else is not found. */
   async execute(id: string, by: string, ownedBy?: string): Promise<{ rerouted: Redecision[] }> {
-    const withdrawn = UUID.test(id) ? await this.disclosures.withdraw(id, by, ownedBy) : undefined;
+    const withdrawn = isUuid(id) ? await this.disclosures.withdraw(id, by, ownedBy) : undefined;
     if (!withdrawn) {
       throw new NotFoundError('disclosure_not_found', 'no disclosure in force with this id');
     }
@@ -32,5 +33,3 @@ export class WithdrawOriginDisclosureUseCase {
     return { rerouted };
   }
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

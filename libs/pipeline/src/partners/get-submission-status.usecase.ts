@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { isUuid } from '@wissel/domain';
 import { PartnerSubmissionRepository } from '@wissel/persistence';
 import { NotFoundError } from './partner-errors';
 import { toSubmissionStatus, type SubmissionStatus } from './submission-status';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * One submitted referral's status, for the partner that sent it only. Another partner's id
@@ -14,7 +13,7 @@ export class GetSubmissionStatusUseCase {
   constructor(private readonly submissions: PartnerSubmissionRepository) {}
 
   async execute(partnerId: string, id: string): Promise<SubmissionStatus> {
-    const view = UUID.test(id)
+    const view = isUuid(id)
       ? await this.submissions.findForPartner(partnerId, id.toLowerCase())
       : undefined;
     if (!view) {
