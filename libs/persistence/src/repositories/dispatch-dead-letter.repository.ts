@@ -61,10 +61,15 @@ export class DispatchDeadLetterRepository {
       // TypeORM answers an UPDATE with [rows, count].
       const [rows]: [Array<{ dispatchId: string; recipientId: string }>, number] =
         await manager.query(
+          // Rows locked in seq order: replays with overlapping selections (one id, a
+          // recipient, all) then wait for each other instead of deadlocking.
           `UPDATE outbox
             SET dead_lettered_at = NULL, dead_letter_reason = NULL, attempts = 0,
                 next_attempt_at = NULL, replays = replays + 1
-          WHERE dead_lettered_at IS NOT NULL AND published_at IS NULL AND ${filter}
+          WHERE seq IN (SELECT seq FROM outbox
+                         WHERE dead_lettered_at IS NOT NULL AND published_at IS NULL AND ${filter}
+                         ORDER BY seq FOR UPDATE)
+            AND dead_lettered_at IS NOT NULL AND published_at IS NULL
           RETURNING dispatch_id AS "dispatchId", recipient_id AS "recipientId"`,
           params,
         );
