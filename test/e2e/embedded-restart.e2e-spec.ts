@@ -6,8 +6,10 @@
  * once; stopped with SIGINT right after a burst, it drains and loses nothing.
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Client } from 'pg';
-import { PartnerClient } from '@wissel/partner-client';
+import { loadSigningKey, PartnerClient } from '@wissel/partner-client';
 import { publicJwk } from '@wissel/signing';
 import { DnsTestServer } from '../support/dns-test-server';
 import { EmbeddedApp } from '../support/embedded-app';
@@ -16,9 +18,10 @@ import { canonicalReferral } from '../support/referrals';
 
 jest.setTimeout(180_000);
 
-const demoReferral = () =>
+/** A referral as the test partner sends it (system E2E), or as another system's owner. */
+const testReferral = (system = 'E2E') =>
   canonicalReferral({
-    sourceRef: { system: 'DEMO', id: `DEMO-${randomUUID()}` },
+    sourceRef: { system, id: `${system}-${randomUUID()}` },
     hints: { hostingCountry: 'NL' },
   });
 
@@ -28,7 +31,7 @@ async function expectEachOnceDispatched(db: Client, accepted: string[]): Promise
     async () => {
       const { rows } = await db.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM referral r
-          WHERE r.source_system = 'DEMO' AND r.source_id = ANY($1)
+          WHERE r.source_system = 'E2E' AND r.source_id = ANY($1)
             AND EXISTS (SELECT 1 FROM outbox o WHERE o.referral_id = r.id)
             AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.referral_id = r.id AND o.published_at IS NULL)`,
         [accepted],
@@ -39,7 +42,7 @@ async function expectEachOnceDispatched(db: Client, accepted: string[]): Promise
     60_000,
   );
   const stored = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM referral WHERE source_system = 'DEMO' AND source_id = ANY($1)`,
+    `SELECT count(*)::int AS n FROM referral WHERE source_system = 'E2E' AND source_id = ANY($1)`,
     [accepted],
   );
   expect(stored.rows[0]!.n).toBe(accepted.length);
@@ -81,7 +84,7 @@ describe('embedded mode: one process on embedded PostgreSQL', () => {
     // Four submitters; the app is killed once 30 are accepted, while requests are in flight.
     const submitter = async () => {
       while (!killed) {
-        const referral = demoReferral();
+        const referral = testReferral();
         const response = await partner.submit(referral).catch(() => undefined);
         if (response?.status === 202) accepted.push(referral.sourceRef.id);
       }
@@ -106,7 +109,7 @@ describe('embedded mode: one process on embedded PostgreSQL', () => {
   it('drains on SIGINT: what was accepted is dispatched after the restart, and PostgreSQL stops', async () => {
     const partner = app.partner();
     const accepted: string[] = [];
-    const burst = Array.from({ length: 20 }, demoReferral);
+    const burst = Array.from({ length: 20 }, () => testReferral());
     const responses = await Promise.all(burst.map((r) => partner.submit(r)));
     responses.forEach((r, i) => r.status === 202 && accepted.push(burst[i]!.sourceRef.id));
     expect(accepted).toHaveLength(20);
@@ -228,10 +231,65 @@ describe('embedded mode: one process on embedded PostgreSQL', () => {
       status: 404,
       code: 'recipient_unknown',
     });
-    // The demo partner is no recipient at all.
+    // A partner that is no recipient at all.
     const demo = app.partner();
     expect((await demo.send(demo.prepare('GET', '/v1/feeds/nl-hotline?cursor=0'))).status).toBe(
       404,
     );
+  });
+
+  it('has a demo partner only while --demo asks for one, and never leaves its key active unheld', async () => {
+    const keyFile = join(app.dataDir, 'demo-partner.private.jwk.json');
+    const keyIdFile = join(app.dataDir, 'demo-partner.key-id');
+    const demoKeys = async () => {
+      const db = await app.db();
+      try {
+        const rows = await db.query<{ key_id: string; active: boolean }>(
+          `SELECT key_id, revoked_at IS NULL AS active FROM partner_key
+            WHERE partner_id = 'demo' ORDER BY created_at, key_id`,
+        );
+        return rows.rows;
+      } finally {
+        await db.end();
+      }
+    };
+    // Every start so far was without --demo.
+    expect(await demoKeys()).toEqual([]);
+    expect(existsSync(keyFile)).toBe(false);
+
+    await app.stop('SIGTERM');
+    await app.start(['--demo']);
+    const first = readFileSync(keyIdFile, 'utf8').trim();
+    expect(await demoKeys()).toEqual([{ key_id: first, active: true }]);
+    const demo = new PartnerClient({
+      baseUrl: app.baseUrl,
+      keyId: first,
+      key: loadSigningKey(keyFile),
+    });
+    expect((await demo.submit(JSON.stringify(testReferral('DEMO')))).status).toBe(202);
+
+    // The key file is lost: the old key is revoked before a new one is made.
+    await app.stop('SIGTERM');
+    rmSync(keyFile);
+    await app.start(['--demo']);
+    const second = readFileSync(keyIdFile, 'utf8').trim();
+    expect(second).not.toBe(first);
+    expect(await demoKeys()).toEqual(
+      expect.arrayContaining([
+        { key_id: first, active: false },
+        { key_id: second, active: true },
+      ]),
+    );
+
+    // Without --demo the demo key is revoked and its files go: nobody can sign as it.
+    await app.stop('SIGTERM');
+    await app.start();
+    expect((await demoKeys()).filter((k) => k.active)).toEqual([]);
+    expect([existsSync(keyFile), existsSync(keyIdFile)]).toEqual([false, false]);
+    const refused = await demo.submit(JSON.stringify(testReferral('DEMO')));
+    expect([refused.status, (refused.body as { code: string }).code]).toEqual([
+      401,
+      'signature_invalid',
+    ]);
   });
 });

@@ -4,12 +4,13 @@
  * on the same data folder, and query its database.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { loadSigningKey, PartnerClient } from '@wissel/partner-client';
+import { PartnerClient } from '@wissel/partner-client';
+import { publicJwk } from '@wissel/signing';
 import { ROUTING_CONFIG } from './stack';
 
 const ROOT = join(__dirname, '../..');
@@ -26,8 +27,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The partner the tests submit as: the app has none of its own without --demo. */
+const TEST_PARTNER = { id: 'e2e', keyId: 'e2e-1', sourceSystems: ['E2E'] };
+
 export class EmbeddedApp {
   private child?: ChildProcess;
+  private readonly key = generateKeyPairSync('ed25519');
   output = '';
 
   private constructor(
@@ -60,10 +65,13 @@ export class EmbeddedApp {
     return new EmbeddedApp(dataDir, env, `http://127.0.0.1:${port}`);
   }
 
-  /** Starts the app and resolves once it printed its banner (it is serving then). */
-  async start(): Promise<void> {
+  /**
+   * Starts the app and resolves once it printed its banner (it is serving then) and the
+   * test partner is registered.
+   */
+  async start(args: string[] = []): Promise<void> {
     this.output = ''; // this run's lines only: an earlier run's banner must not count
-    const child = spawn(process.execPath, [MAIN], {
+    const child = spawn(process.execPath, [MAIN, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -76,6 +84,24 @@ export class EmbeddedApp {
       if (child.exitCode !== null) throw new Error(`the app exited:\n${this.output}`);
       if (Date.now() - started > 60_000) throw new Error(`the app did not start:\n${this.output}`);
       await new Promise((r) => setTimeout(r, 100));
+    }
+    await this.registerTestPartner();
+  }
+
+  private async registerTestPartner(): Promise<void> {
+    const db = await this.db();
+    try {
+      await db.query(
+        `INSERT INTO partner (id, name, source_systems) VALUES ($1, $1, $2) ON CONFLICT DO NOTHING`,
+        [TEST_PARTNER.id, TEST_PARTNER.sourceSystems],
+      );
+      await db.query(
+        `INSERT INTO partner_key (key_id, partner_id, alg, public_jwk)
+         VALUES ($1, $2, 'ed25519', $3) ON CONFLICT DO NOTHING`,
+        [TEST_PARTNER.keyId, TEST_PARTNER.id, JSON.stringify(publicJwk(this.key.publicKey))],
+      );
+    } finally {
+      await db.end();
     }
   }
 
@@ -91,8 +117,8 @@ export class EmbeddedApp {
   partner(): PartnerClient {
     return new PartnerClient({
       baseUrl: this.baseUrl,
-      keyId: readFileSync(join(this.dataDir, 'demo-partner.key-id'), 'utf8').trim(),
-      key: loadSigningKey(join(this.dataDir, 'demo-partner.private.jwk.json')),
+      keyId: TEST_PARTNER.keyId,
+      key: { alg: 'ed25519', privateKey: this.key.privateKey },
     });
   }
 

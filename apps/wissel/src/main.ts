@@ -9,7 +9,12 @@ import { loadConfig } from '@wissel/config';
 import { dataSourceOptions } from '@wissel/persistence';
 import { GATEWAY_APP_OPTIONS } from '../../gateway/src/gateway-app-options';
 import { startDemoFeed } from './demo-feed';
-import { DEMO_PARTNER, ensureDemoPartner } from './demo-partner';
+import {
+  DEMO_PARTNER,
+  ensureDemoPartner,
+  retireDemoPartner,
+  type DemoPartner,
+} from './demo-partner';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database';
 import { ensureLocalAdminToken, type LocalAdminToken } from './operator-token';
 import { WisselModule } from './wissel.module';
@@ -65,10 +70,17 @@ async function main(): Promise<void> {
     const port = Number(process.env.PORT ?? 3000);
     const host = process.env.HOST ?? '127.0.0.1';
     await app.listen(port, host);
-    const partner = await ensureDemoPartner(app, dataDir);
     const base = `http://${host}:${port}`;
-    if (demo) stopDemo = startDemoFeed(base, partner);
-    printBanner(base, dataDir, operator, partner.keyId, partner.keyFile, demo);
+    // The demo partner is a signing key anyone with the data folder holds: it exists only
+    // while `--demo` asks for it.
+    let partner: DemoPartner | undefined;
+    if (demo) {
+      partner = await ensureDemoPartner(app, dataDir);
+      stopDemo = startDemoFeed(base, partner);
+    } else if (await retireDemoPartner(app, dataDir)) {
+      say("the demo partner's key was revoked: it exists only with --demo");
+    }
+    printBanner(base, dataDir, operator, partner);
   } catch (error) {
     say(`could not start: ${error instanceof Error ? error.message : String(error)}`);
     await shutdown(1);
@@ -110,9 +122,7 @@ function printBanner(
   base: string,
   dataDir: string,
   operator: LocalAdminToken,
-  keyId: string,
-  keyFile: string,
-  demo: boolean,
+  partner: DemoPartner | undefined,
 ): void {
   const rel = (p: string) =>
     p.startsWith(`${process.cwd()}/`) ? p.slice(process.cwd().length + 1) : p;
@@ -127,10 +137,15 @@ function printBanner(
     ${adminToken}
     health      ${base}/health/ready
     feeds       ${base}/v1/feeds/<recipient>?cursor=0   (Authorization: Bearer <operator token>)
-  ${demo ? 'The demo feed submits a synthetic referral every 2 s.' : 'Add --demo (npm start -- --demo) for a stream of synthetic referrals.'}
-
-  Submit a referral as the demo partner "${DEMO_PARTNER.id}" (key ${keyId}), in another terminal:
-    npm run partner -- submit --url ${base} --key-id ${keyId} --key ${rel(keyFile)} config/examples/demo-referral.json
+${
+  partner
+    ? `  The demo feed submits a synthetic referral every 2 s as the demo partner "${DEMO_PARTNER.id}".
+  Submit one yourself with its key (${partner.keyId}), in another terminal:
+    npm run partner -- submit --url ${base} --key-id ${partner.keyId} --key ${rel(partner.keyFile)} config/examples/demo-referral.json`
+    : `  Add --demo (npm start -- --demo) for a demo partner with a key, and a stream of synthetic
+  referrals; or register a partner with npm run partners (docs/partner-api.md, "Keys and administration").`
+}
+  Read a recipient's feed (masked; add ?reason=… to reveal, audited):
     curl -s -H 'Authorization: Bearer ${token}' ${base}/v1/feeds/nl-hotline
 
   Ctrl-C drains the work in hand and stops; a restart keeps every referral.

@@ -57,7 +57,10 @@ export class WisselConfig {
   @Max(65_535)
   EMBEDDED_DB_PORT = 54329;
 
-  /** Embedded mode: `1` feeds synthetic referrals continuously (as `npm start -- --demo`). */
+  /**
+   * Embedded mode: `1` registers the demo partner and feeds synthetic referrals continuously
+   * (as `npm start -- --demo`); `0` revokes the demo partner's key.
+   */
   @IsIn(['0', '1'])
   WISSEL_DEMO = '0';
 

@@ -14,6 +14,7 @@ export type RejectionCode =
   | 'document_too_deep'
   | 'unsupported_schema'
   | 'schema_violation'
+  | 'unknown_property'
   | 'media_bytes_forbidden';
 
 export interface Rejection {

@@ -11,12 +11,26 @@ export function schemaViolation(
 ): ParseResult<never> {
   const first = (errors ?? [])[0];
   if (!first) return reject('schema_violation', `the document does not match ${schemaName}`);
+  if (first.keyword === 'additionalProperties') {
+    return reject(
+      'unknown_property',
+      `is not a property of ${schemaName}: unknown properties are refused, never stored`,
+      fieldOf(first),
+    );
+  }
   return reject('schema_violation', describe(first), fieldOf(first));
 }
 
 function fieldOf(error: ErrorObject): string {
-  const missing = error.keyword === 'required' ? `/${String(error.params.missingProperty)}` : '';
-  return `${error.instancePath}${missing}` || '/';
+  const named =
+    error.keyword === 'required'
+      ? String(error.params.missingProperty)
+      : error.keyword === 'additionalProperties'
+        ? String(error.params.additionalProperty)
+        : undefined;
+  // A property name is a JSON Pointer token: "~" and "/" are escaped (RFC 6901).
+  const token = named === undefined ? '' : `/${named.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  return `${error.instancePath}${token}` || '/';
 }
 
 function describe(error: ErrorObject): string {

@@ -35,11 +35,6 @@ describe('parseCanonicalReferral', () => {
     ]);
   });
 
-  it('drops unknown properties from the canonical form', () => {
-    const result = parseCanonicalReferral(bytes({ ...example, extension: { x: 1 } }), LIMIT);
-    expect(result.ok && 'extension' in result.value).toBe(false);
-  });
-
   it.each([
     ['an empty message', Buffer.alloc(0), 'payload_empty', undefined],
     ['a message over the limit', Buffer.alloc(LIMIT + 1, 0x20), 'payload_too_large', undefined],
@@ -132,9 +127,36 @@ describe('parseCanonicalReferral', () => {
     expect(result.ok).toBe(true);
   });
 
-  it('rejects media whose only hashes are of unknown kinds (stripped, then none were left)', () => {
+  it('refuses a hash of an unknown kind, naming it', () => {
     const r = rejectionOf(bytes({ ...example, media: [{ hashes: { crc32: 'abcd' } }] }));
-    expect(r).toMatchObject({ code: 'schema_violation', field: '/media/0/hashes' });
+    expect(r).toMatchObject({ code: 'unknown_property', field: '/media/0/hashes/crc32' });
+  });
+
+  it.each([
+    [
+      'at the top',
+      (d: Record<string, unknown>) => ({ ...d, extension: { any: 'thing' } }),
+      '/extension',
+    ],
+    [
+      'in a locator',
+      (d: Record<string, unknown>) => ({
+        ...d,
+        locators: [{ ...(d.locators as object[])[0], screenshot: 'a' }],
+      }),
+      '/locators/0/screenshot',
+    ],
+    [
+      'with a JSON Pointer escape in its name',
+      (d: Record<string, unknown>) => ({ ...d, 'a/b~c': 1 }),
+      '/a~1b~0c',
+    ],
+  ])('refuses an unknown property %s (v2 and v1), never stores it', (_where, add, field) => {
+    for (const schema of ['wissel.referral/2', 'wissel.referral/1']) {
+      const r = rejectionOf(bytes(add({ ...example, schema })));
+      expect(r).toMatchObject({ code: 'unknown_property', field });
+      expect(r.detail).toContain(schema);
+    }
   });
 
   it('survives deeply nested documents without throwing', () => {

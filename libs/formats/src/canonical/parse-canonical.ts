@@ -12,25 +12,35 @@ import { reject, type ParseResult } from '../rejection';
 import { schemaViolation } from '../schema-violation';
 import { unstorableField } from '../unstorable-field';
 import { mediaBytesField } from '../media-in-document';
+import { closedSchema } from './closed-schema';
 import schemaV1 from './referral.v1.schema.json';
 import schemaV2 from './referral.v2.schema.json';
 
-// One compiled validator per process. removeAdditional strips unknown properties from the
-// canonical form (the raw payload keeps them); useDefaults fills empty lists.
-const ajv = new Ajv2020({
+// One compiled validator of each kind per process; useDefaults fills empty lists.
+// What a partner sends is judged by the closed schemas: an unknown property is refused,
+// so nothing Wissel does not read reaches the topic, the raw payload or the message log.
+const strictAjv = new Ajv2020({ allErrors: false, useDefaults: true, strict: true });
+addFormats(strictAjv, ['date-time', 'uri', 'ipv4', 'ipv6']);
+const closedV1 = closedSchema(schemaV1);
+const closedV2 = closedSchema(schemaV2);
+const validateSentV1 = strictAjv.compile<CanonicalReferral>(closedV1);
+const validateSent = strictAjv.compile<CanonicalReferral>(closedV2);
+// Documents mapped from other formats are built by Wissel's own code: removeAdditional
+// strips what the schema does not name (the partner's own document, in its own format,
+// was checked by that format's rules).
+const mappedAjv = new Ajv2020({
   allErrors: false,
   removeAdditional: 'all',
   useDefaults: true,
   strict: true,
 });
-addFormats(ajv, ['date-time', 'uri', 'ipv4', 'ipv6']);
-const validateV1 = ajv.compile<CanonicalReferral>(schemaV1);
-const validate = ajv.compile<CanonicalReferral>(schemaV2);
+addFormats(mappedAjv, ['date-time', 'uri', 'ipv4', 'ipv6']);
+const validateMapped = mappedAjv.compile<CanonicalReferral>(schemaV2);
 
 /** The canonical JSON Schema of the current referral version, as published to partners. */
-export const canonicalReferralSchema = schemaV2;
+export const canonicalReferralSchema = closedV2;
 /** The JSON Schema of referral v1, still accepted. */
-export const canonicalReferralSchemaV1 = schemaV1;
+export const canonicalReferralSchemaV1 = closedV1;
 
 /**
  * Parses one canonical referral message. Any input gives a referral or a rejection,
@@ -43,12 +53,14 @@ export function parseCanonicalReferral(
   const json = decodeJsonObject(payload, maxBytes);
   if (!json.ok) return json;
   const document = json.value;
-  // Before validation strips what the schema does not name: unknown properties are kept in
-  // the raw payload, and Wissel never stores media, wherever it is put.
+  // Before the schema: a file hidden in an unknown property is named as what it is.
   const media = mediaBytesField(document);
   if (media) return media;
   const declared = document.schema;
-  if (declared === REFERRAL_SCHEMA_V2) return validateCanonicalReferral(document);
+  if (declared === REFERRAL_SCHEMA_V2) {
+    if (!validateSent(document)) return schemaViolation(validateSent.errors, REFERRAL_SCHEMA_V2);
+    return checkReferral(document);
+  }
   if (declared !== REFERRAL_SCHEMA_V1) {
     return reject(
       'unsupported_schema',
@@ -56,26 +68,30 @@ export function parseCanonicalReferral(
       '/schema',
     );
   }
-  // Twice, as below. A valid v1 document is a valid v2 document: only its version changes.
-  if (!validateV1(document) || !validateV1(document)) {
-    return schemaViolation(validateV1.errors, REFERRAL_SCHEMA_V1);
+  // A valid v1 document is a valid v2 document: only its version changes.
+  if (!validateSentV1(document)) {
+    return schemaViolation(validateSentV1.errors, REFERRAL_SCHEMA_V1);
   }
   const upgraded: CanonicalReferral = { ...document, schema: REFERRAL_SCHEMA_V2 };
   return checkUrls(upgraded) ?? unstorableField(upgraded) ?? { ok: true, value: upgraded };
 }
 
 /**
- * Validates a document as canonical referral v2. Mappers from other formats end here
- * too, so nothing they build can be less valid than what a partner may send. Strips
- * unknown properties and fills defaults in place.
+ * Validates a document that a mapper from another format built as canonical referral v2,
+ * so nothing it builds can be less valid than what a partner may send. Strips properties
+ * the schema does not name and fills defaults in place.
  */
 export function validateCanonicalReferral(document: unknown): ParseResult<CanonicalReferral> {
   // Twice: removeAdditional strips unknown properties while validating, after checks such
   // as minProperties have counted them (`"hashes": {"x": 1}` passed and was left empty;
   // found by fuzzing). The second pass judges what is actually kept.
-  if (!validate(document) || !validate(document)) {
-    return schemaViolation(validate.errors, REFERRAL_SCHEMA_V2);
+  if (!validateMapped(document) || !validateMapped(document)) {
+    return schemaViolation(validateMapped.errors, REFERRAL_SCHEMA_V2);
   }
+  return checkReferral(document);
+}
+
+function checkReferral(document: CanonicalReferral): ParseResult<CanonicalReferral> {
   return (
     checkUrls(document) ??
     checkMedia(document) ??

@@ -16,6 +16,7 @@ export const REJECTION_CODES = new Set([
   'document_too_deep',
   'unsupported_schema',
   'schema_violation',
+  'unknown_property',
   'media_bytes_forbidden',
 ]);
 

@@ -253,8 +253,8 @@ describe('parseXarfReport: rejections', () => {
     [
       'an extra property in reporter',
       reporterWith({ type: 'automated' }),
-      'schema_violation',
-      '/reporter',
+      'unknown_property',
+      '/reporter/type',
     ],
     ['a csem report without url', without(csemGrooming, 'url'), 'schema_violation', '/url'],
     ['a csam report without url', without(csamExample, 'url'), 'schema_violation', '/url'],

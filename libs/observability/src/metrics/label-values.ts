@@ -25,6 +25,7 @@ export const DEAD_LETTER_REASONS = [
   'document_too_deep',
   'unsupported_schema',
   'schema_violation',
+  'unknown_property',
   'media_bytes_forbidden',
   'storage_rejected',
   'source_system_not_owned',
