@@ -254,6 +254,17 @@ describe('retention purge with an injected clock (npm run purge)', () => {
     await stack.db.query(
       `INSERT INTO consumer_offset (group_id, topic, partition, next_offset) VALUES ('g', 'unread.v1', 0, 0)`,
     );
+    // Consumed a day before the purge's clock by the one group that reads it: its work is
+    // done, so it goes at once. A recipient's feed (no group reads it in-process), as young:
+    // kept for its days.
+    await stack.db.query(
+      `INSERT INTO message_log (topic, partition, "offset", value, produced_at)
+       VALUES ('consumed.v1', 0, 0, 'x', $1), ('referrals.out.young-feed.v1', 0, 0, 'x', $1)`,
+      [new Date(later.getTime() - 86_400_000)],
+    );
+    await stack.db.query(
+      `INSERT INTO consumer_offset (group_id, topic, partition, next_offset) VALUES ('g', 'consumed.v1', 0, 1)`,
+    );
     // Protected: the decision in force is held by the police; a notice is open.
     await stack.db.query(`UPDATE decision SET held = true WHERE referral_id = $1`, [ids.held[0]]);
     await stack.db.query(
@@ -355,9 +366,10 @@ describe('retention purge with an injected clock (npm run purge)', () => {
     for (const row of outbox) {
       expect(row).toMatchObject({ referral: !ids.old.includes(row.referral_id), decision: true });
     }
-    // Consumed messages went, counted per topic; the unread one and the DLQ row's count stayed.
-    const { rows: left } = await stack.db.query(`SELECT topic FROM message_log`);
-    expect(left).toEqual([{ topic: 'unread.v1' }]);
+    // Consumed messages went, young ones too, and old feed messages; the unread one, the
+    // young feed message and the DLQ row's count stayed.
+    const { rows: left } = await stack.db.query(`SELECT topic FROM message_log ORDER BY topic`);
+    expect(left).toEqual([{ topic: 'referrals.out.young-feed.v1' }, { topic: 'unread.v1' }]);
     const { rows: purged } = await stack.db.query(
       `SELECT data_class, sum(rows)::int AS n FROM purged_stats_daily GROUP BY 1 ORDER BY 1`,
     );
@@ -377,7 +389,7 @@ describe('retention purge with an injected clock (npm run purge)', () => {
         data_class: 'dispatch_payload',
         n: outbox.filter((o) => ids.old.includes(o.referral_id)).length,
       },
-      { data_class: 'message_log', n: messagesBefore.rows[0].n - 2 },
+      { data_class: 'message_log', n: messagesBefore.rows[0].n - 3 },
       { data_class: 'raw_payload', n: ids.young.length },
     ]);
   });

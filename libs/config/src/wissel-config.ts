@@ -392,7 +392,10 @@ export class WisselConfig {
   @Max(36_500)
   RETENTION_DISPATCH_PAYLOAD_DAYS = 365;
 
-  /** Embedded mode: days a consumed message stays in message_log; 0: for ever. */
+  /**
+   * Embedded mode: days a recipient's feed (a topic no group reads) keeps a message in
+   * message_log; 0: for ever. Consumed messages go at the next purge run whatever this says.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(0)

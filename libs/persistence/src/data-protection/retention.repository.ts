@@ -47,13 +47,29 @@ const DISPATCHES_TO_STRIP = `
  WHERE o.payload ? 'referral' AND o.published_at IS NOT NULL AND o.published_at < $1
    AND NOT ${PROTECTED('r')}`;
 
-/** Consumed by every group that reads the topic (a topic nobody reads: by age alone). */
-const MESSAGES = (topicTest: string) => `
-  FROM message_log m
- WHERE m.produced_at < $1 AND m.topic ${topicTest} $2
-   AND NOT EXISTS (SELECT 1 FROM consumer_offset c
+const READ_BY_A_GROUP = `EXISTS (SELECT 1 FROM consumer_offset c
+                    WHERE c.topic = m.topic AND c.partition = m.partition)`;
+const CONSUMED_BY_EVERY_GROUP = `NOT EXISTS (SELECT 1 FROM consumer_offset c
                     WHERE c.topic = m.topic AND c.partition = m.partition
                       AND c.next_offset <= m."offset")`;
+
+/**
+ * Embedded mode's message hops ($2: the dead-letter topic, not among them). A message that
+ * every group reading its topic is past has done its work and goes at the next run, young
+ * or old: the inbound referrals carry personal data in the clear, and the log keeps them
+ * no longer than processing takes. A topic no group reads in-process is a recipient's
+ * feed, read over HTTP by cursor: its messages stay until $1 (RETENTION_MESSAGE_LOG_DAYS).
+ */
+const MESSAGES = `
+  FROM message_log m
+ WHERE m.topic <> $2
+   AND CASE WHEN ${READ_BY_A_GROUP} THEN ${CONSUMED_BY_EVERY_GROUP}
+            ELSE m.produced_at < $1 END`;
+
+/** Dead letters past $1, consumed by every group that reads the topic (if any does). */
+const DEAD_LETTERS = `
+  FROM message_log m
+ WHERE m.produced_at < $1 AND m.topic = $2 AND ${CONSUMED_BY_EVERY_GROUP}`;
 
 const SUBMISSIONS = `
   FROM partner_submission s
@@ -156,16 +172,19 @@ export class RetentionRepository {
     return this.count(`SELECT count(*) AS n ${DISPATCHES_TO_STRIP}`, [cutoff]);
   }
 
-  /** Embedded mode: deletes consumed messages of every topic but the dead-letter one. */
+  /**
+   * Embedded mode: deletes messages of every topic but the dead-letter one, consumed ones
+   * at once and the feeds' past `cutoff` (MESSAGES).
+   */
   async deleteMessages(cutoff: Date, deadLetterTopic: string, limit: number): Promise<number> {
-    return this.deleteFromLog(cutoff, '<>', deadLetterTopic, limit, 'message_log', 'm.topic');
+    return this.deleteFromLog(MESSAGES, cutoff, deadLetterTopic, limit, 'message_log', 'm.topic');
   }
 
   /** Embedded mode: deletes dead letters (rejected inputs with their bytes), counted per reason. */
   async deleteDeadLetters(cutoff: Date, deadLetterTopic: string, limit: number): Promise<number> {
     return this.deleteFromLog(
+      DEAD_LETTERS,
       cutoff,
-      '=',
       deadLetterTopic,
       limit,
       'dead_letter',
@@ -178,7 +197,7 @@ export class RetentionRepository {
     deadLetterTopic: string,
     deadLetters: boolean,
   ): Promise<number> {
-    return this.count(`SELECT count(*) AS n ${MESSAGES(deadLetters ? '=' : '<>')}`, [
+    return this.count(`SELECT count(*) AS n ${deadLetters ? DEAD_LETTERS : MESSAGES}`, [
       cutoff,
       deadLetterTopic,
     ]);
@@ -202,8 +221,8 @@ export class RetentionRepository {
   }
 
   private async deleteFromLog(
+    which: string,
     cutoff: Date,
-    topicTest: '=' | '<>',
     deadLetterTopic: string,
     limit: number,
     dataClass: string,
@@ -212,7 +231,7 @@ export class RetentionRepository {
     return this.dataSource.transaction(async (manager) => {
       const [done]: Array<{ n: string }> = await manager.query(
         `WITH doomed AS (SELECT m.topic, m.partition, m."offset", ${detail} AS detail
-                           ${MESSAGES(topicTest)} ORDER BY m.produced_at LIMIT $3 FOR UPDATE OF m SKIP LOCKED),
+                           ${which} ORDER BY m.produced_at LIMIT $3 FOR UPDATE OF m SKIP LOCKED),
               gone AS (DELETE FROM message_log x USING doomed
                         WHERE x.topic = doomed.topic AND x.partition = doomed.partition
                           AND x."offset" = doomed."offset"

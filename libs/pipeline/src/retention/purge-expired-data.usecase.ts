@@ -49,7 +49,8 @@ export class PurgeExpiredDataUseCase {
     const cutoffs = retentionCutoffs(retentionPolicy(this.config), now);
     const report = Object.fromEntries(DATA_CLASSES.map((c) => [c, 0])) as PurgeReport;
     for (const dataClass of DATA_CLASSES) {
-      const cutoff = cutoffs[dataClass];
+      // Consumed messages go whatever the setting: 0 keeps only the feeds for ever.
+      const cutoff = cutoffs[dataClass] ?? (dataClass === 'message_log' ? new Date(0) : null);
       if (cutoff === null) continue;
       report[dataClass] = options.dryRun
         ? await this.count(dataClass, cutoff)
