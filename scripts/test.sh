@@ -24,31 +24,19 @@ step "unit tests"
 npx jest --selectProjects unit --json --outputFile="$reports/unit.json" ||
   { summary; exit 1; }
 
-started_kafka=""
-started_postgres=""
+# shellcheck source=scripts/services.sh
+source scripts/services.sh
 cleanup() {
   local code=$?
-  if [[ -n $started_kafka ]]; then step "stopping the Kafka broker this run started"; deploy/local/kafka.sh stop || true; fi
-  if [[ -n $started_postgres ]]; then step "stopping the PostgreSQL this run started"; scripts/postgres.sh stop || true; fi
+  stop_started_services
   summary
   exit $code
 }
 trap cleanup EXIT
 
 step "services"
-if deploy/local/kafka.sh status >/dev/null 2>&1; then
-  echo "Kafka: already answering on ${KAFKA_PORT:-9092}"
-else
-  started_kafka=1 # set first: a failed start is stopped on the way out too
-  deploy/local/kafka.sh start
-fi
+start_services
 bash scripts/chromium.sh
-if scripts/postgres.sh status >/dev/null 2>&1; then
-  echo "PostgreSQL: already running"
-else
-  started_postgres=1
-  scripts/postgres.sh start
-fi
 
 step "build (the embedded-mode e2e test runs the built app, as npm start does)"
 npm run -s build

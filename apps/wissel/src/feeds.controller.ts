@@ -1,14 +1,4 @@
-import {
-  BadRequestException,
-  Controller,
-  Get,
-  Inject,
-  NotFoundException,
-  Param,
-  Query,
-  Req,
-  UseGuards,
-} from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req, UseGuards } from '@nestjs/common';
 import { ROUTING_RULES } from '@wissel/config';
 import {
   MAX_REVEAL_REASON,
@@ -18,6 +8,7 @@ import {
 } from '@wissel/domain';
 import { type GatewayRequest } from '../../gateway/src/http/gateway-request';
 import { Topics } from '@wissel/messaging';
+import { MalformedRequestError, NotFoundError } from '@wissel/pipeline';
 import { FeedAccessGuard } from './feed-access.guard';
 import { FeedReader, type FeedPage } from './feed.reader';
 import { maskedFeedValue } from './masked-feed-value';
@@ -49,20 +40,21 @@ export class FeedsController {
     @Query('reason') reason?: string,
   ): Promise<FeedPage & { recipient: string; masked: boolean }> {
     if (!this.rules.recipients.has(recipient)) {
-      throw new NotFoundException({ code: 'recipient_unknown', detail: 'no such recipient' });
+      throw new NotFoundError('recipient_unknown', 'no such recipient');
     }
     if (!/^\d{1,18}$/.test(cursor) || !/^\d{1,4}$/.test(limit) || Number(limit) < 1) {
-      throw new BadRequestException({
-        code: 'feed_query_invalid',
-        detail: `cursor must be an offset (digits), limit 1–${MAX_LIMIT}`,
-      });
+      throw new MalformedRequestError(
+        'feed_query_invalid',
+        `cursor must be an offset (digits), limit 1–${MAX_LIMIT}`,
+      );
     }
     const operator = request.operator?.actor;
     if (operator !== undefined && reason !== undefined && revealReasonProblem(reason)) {
-      throw new BadRequestException({
-        code: 'reveal_reason_required',
-        detail: `a reason of ${MIN_REVEAL_REASON}–${MAX_REVEAL_REASON} characters, saying why, without a URL`,
-      });
+      throw new MalformedRequestError(
+        'reveal_reason_required',
+        `a reason of ${MIN_REVEAL_REASON}–${MAX_REVEAL_REASON} characters, saying why, without a URL`,
+        { field: 'reason' },
+      );
     }
     const whole = operator === undefined || reason !== undefined;
     const page = await this.feeds.page(

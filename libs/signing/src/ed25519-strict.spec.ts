@@ -2,30 +2,17 @@ import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { verifyBase } from './algorithms';
 import { ed25519PointProblem, isStrictEd25519Signature, SMALL_ORDER_Y } from './ed25519-strict';
 
+import {
+  BASE_POINT,
+  decodeScalar,
+  encodeScalar as encode,
+  L,
+  P,
+  SMALL_ORDER_POINTS,
+  withSign,
+} from './ed25519-small-order.fixtures';
+
 const hex = (h: string) => Buffer.from(h, 'hex');
-const P = 2n ** 255n - 19n;
-const L = 2n ** 252n + 27742317777372353535851937790883648493n;
-const encode = (n: bigint) => {
-  const bytes = Buffer.alloc(32);
-  for (let i = 0, v = n; i < 32; i++, v >>= 8n) bytes[i] = Number(v & 0xffn);
-  return bytes;
-};
-const withSign = (bytes: Buffer) => Buffer.from(bytes.map((b, i) => (i === 31 ? b | 0x80 : b)));
-
-/** The eight points of small order, as libsodium lists them (crypto_core ed25519 blacklist). */
-const SMALL_ORDER_POINTS: Array<[string, Buffer]> = [
-  ['the identity (order 1)', encode(1n)],
-  ['(0, −1) (order 2)', encode(P - 1n)],
-  ['(i, 0) (order 4)', encode(0n)],
-  ['(−i, 0) (order 4)', withSign(encode(0n))],
-  ['order 8, a', hex('26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05')],
-  ['order 8, a with −x', hex('26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85')],
-  ['order 8, b', hex('c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a')],
-  ['order 8, b with −x', hex('c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa')],
-];
-
-/** The base point's encoding (RFC 8032 §5.1): y = 4/5. */
-const BASE_POINT = hex('5866666666666666666666666666666666666666666666666666666666666666');
 
 describe('strict Ed25519', () => {
   it.each(SMALL_ORDER_POINTS)('refuses %s as a public key', (_name, key) => {
@@ -76,7 +63,7 @@ describe('strict Ed25519', () => {
     expect(isStrictEd25519Signature(signature)).toBe(true);
     expect(verifyBase({ alg: 'ed25519', publicKey }, 'm', signature)).toBe(true);
     // S + L verifies the same equation, but is not the canonical signature.
-    const s = signature.subarray(32).reduceRight((n, b) => (n << 8n) | BigInt(b), 0n);
+    const s = decodeScalar(signature.subarray(32));
     const malleable = Buffer.concat([signature.subarray(0, 32), encode(s + L)]);
     expect(isStrictEd25519Signature(malleable)).toBe(false);
     expect(verifyBase({ alg: 'ed25519', publicKey }, 'm', malleable)).toBe(false);
