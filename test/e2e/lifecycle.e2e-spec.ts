@@ -525,4 +525,43 @@ describe('dispatch lifecycle: acks, notice clock, escalation, moves, hoster moni
     });
     expect(unsigned.status).toBe(401);
   });
+
+  it('lets no notice it cannot act on hide a later breach: a tick reads past a full page', async () => {
+    const late = await dispatched('https://nl.lifecycle.test/late.jpg');
+    clock.set(T0 + 61 * HOUR);
+    await sendAcks({
+      dispatchId: late.dispatchId,
+      recipient: 'nl-hotline',
+      kind: 'notice_sent',
+      at: at(61 * HOUR),
+    });
+    await stateIs(late.dispatchId, 'notice_sent');
+    // Its reminder is sent: from now on only its deadline makes it due.
+    clock.set(T0 + 79 * HOUR + MINUTE);
+    await eventually(
+      async () => ((await state(late.dispatchId))?.reminded_at ? true : undefined),
+      'the reminder',
+    );
+    // 150 notices breached before it (NOTICE_CLOCK_BATCH_SIZE is 100) whose dispatch cannot
+    // be read: each tick skips them, and they come first by deadline.
+    const { rows: stuck } = await stack.db.query<{ dispatch_id: string }>(
+      `INSERT INTO dispatch_state (dispatch_id, referral_id, case_id, recipient_id, status,
+              dispatched_at, notice_sent_at, notice_deadline, notice_reminder_at, reminded_at, updated_at)
+       SELECT gen_random_uuid(), s.referral_id, s.case_id, 'nl-hotline', 'notice_sent',
+              $2, $2, $2::timestamptz + interval '1 hour', $2, $2, $2
+         FROM dispatch_state s, generate_series(1, 150)
+        WHERE s.dispatch_id = $1
+       RETURNING dispatch_id`,
+      [late.dispatchId, at(30 * HOUR)],
+    );
+    try {
+      clock.set(T0 + 85 * HOUR + MINUTE);
+      const row = await stateIs(late.dispatchId, 'escalated');
+      expect(row.escalated_to).toEqual(['nl-authority', 'nl-police']);
+    } finally {
+      await stack.db.query(`DELETE FROM dispatch_state WHERE dispatch_id = ANY($1)`, [
+        stuck.map((r) => r.dispatch_id),
+      ]);
+    }
+  });
 });

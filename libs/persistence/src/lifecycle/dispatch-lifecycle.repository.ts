@@ -124,9 +124,9 @@ export class DispatchLifecycleRepository {
 
   /**
    * Open notices with a reminder or a deadline due at `now`, oldest first (each of the two
-   * questions answered by its partial index).
+   * questions answered by its partial index), leaving out those already `seen` this tick.
    */
-  async dueNotices(now: Date, limit: number): Promise<OpenNoticeRow[]> {
+  async dueNotices(now: Date, limit: number, seen: string[] = []): Promise<OpenNoticeRow[]> {
     const columns = `dispatch_id AS "dispatchId", case_id AS "caseId", referral_id AS "referralId",
       recipient_id AS "recipient", notice_sent_at AS "noticeSentAt", notice_deadline AS "deadline",
       notice_reminder_at AS "reminderAt", reminded_at AS "remindedAt",
@@ -134,13 +134,14 @@ export class DispatchLifecycleRepository {
     return this.dataSource.query(
       `(SELECT ${columns} FROM dispatch_state
          WHERE status = 'notice_sent' AND breach_handled_at IS NULL AND notice_deadline <= $1
+           AND dispatch_id <> ALL($3::uuid[])
          ORDER BY notice_deadline LIMIT $2)
        UNION
        (SELECT ${columns} FROM dispatch_state
          WHERE status = 'notice_sent' AND reminded_at IS NULL AND breach_handled_at IS NULL
-           AND notice_reminder_at <= $1
+           AND notice_reminder_at <= $1 AND dispatch_id <> ALL($3::uuid[])
          ORDER BY notice_reminder_at LIMIT $2)`,
-      [now, limit],
+      [now, limit, seen],
     );
   }
 

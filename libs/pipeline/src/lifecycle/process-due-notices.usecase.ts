@@ -29,6 +29,9 @@ export interface NoticeClockTick {
   redecided: number;
 }
 
+/** Bounds one tick (pages of NOTICE_CLOCK_BATCH_SIZE); the rest waits for the next. */
+const MAX_PAGES_PER_TICK = 100;
+
 interface DispatchPayload {
   referral: CanonicalReferral;
   decision: { id: string; rule: string; routes: DispatchRoute[] };
@@ -60,18 +63,15 @@ export class ProcessDueNoticesUseCase {
   async execute(): Promise<NoticeClockTick> {
     const now = this.clock.now();
     const batch = this.config.NOTICE_CLOCK_BATCH_SIZE;
-    const notices = (await this.repository.dueNotices(now, batch)).map(toOpenNotice);
-    const { reminders, breaches } = dueActions(notices, now, this.rules);
     const tick: NoticeClockTick = { reminded: 0, escalated: 0, moved: 0, redecided: 0 };
-    for (const reminder of reminders) {
-      if (await this.eachNotice(reminder.notice, () => this.remind(reminder, now))) {
-        tick.reminded++;
-      }
-    }
-    for (const breach of breaches) {
-      const outcome = await this.eachNotice(breach.notice, () => this.breach(breach, now));
-      if (outcome === 'escalated') tick.escalated++;
-      if (outcome === 'moved') tick.moved++;
+    // Page after page until nothing is due: a backlog is caught up in one tick, and notices
+    // that fail or cannot be acted on (tried again next tick) never hide the ones behind.
+    const seen: string[] = [];
+    for (let page = 0; page < MAX_PAGES_PER_TICK; page++) {
+      const rows = await this.repository.dueNotices(now, batch, seen);
+      if (rows.length === 0) break;
+      seen.push(...rows.map((r) => r.dispatchId));
+      await this.handle(rows.map(toOpenNotice), now, tick);
     }
     for (const dispatchId of await this.repository.pendingRedecisions(batch)) {
       try {
@@ -84,6 +84,20 @@ export class ProcessDueNoticesUseCase {
       this.logger.log(tick, 'notice clock tick');
     }
     return tick;
+  }
+
+  private async handle(notices: OpenNotice[], now: Date, tick: NoticeClockTick): Promise<void> {
+    const { reminders, breaches } = dueActions(notices, now, this.rules);
+    for (const reminder of reminders) {
+      if (await this.eachNotice(reminder.notice, () => this.remind(reminder, now))) {
+        tick.reminded++;
+      }
+    }
+    for (const breach of breaches) {
+      const outcome = await this.eachNotice(breach.notice, () => this.breach(breach, now));
+      if (outcome === 'escalated') tick.escalated++;
+      if (outcome === 'moved') tick.moved++;
+    }
   }
 
   /** One notice's failure (a DNS or database hiccup) must not hold up the others: next tick. */
