@@ -31,6 +31,33 @@ export class WisselConfig {
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/wissel';
 
+  /** Most time an app waits to open a database connection before it fails. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DB_CONNECT_TIMEOUT_MS = 5_000;
+
+  /**
+   * Most time one SQL statement of an app may run before PostgreSQL cancels it (the work
+   * fails and is retried); 0: no limit. Maintenance commands (migrate, purge, keys) have none.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  DB_STATEMENT_TIMEOUT_MS = 60_000;
+
+  /**
+   * Most time an app's transaction may sit idle (its process hung, or waiting on a broker)
+   * before PostgreSQL ends it and frees its locks; 0: no limit.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = 300_000;
+
   /**
    * What carries the message hops: `kafka` (the cluster apps) or `postgres` (tables in
    * DATABASE_URL with LISTEN/NOTIFY; the embedded mode of `npm start`).
@@ -393,8 +420,9 @@ export class WisselConfig {
   RETENTION_DISPATCH_PAYLOAD_DAYS = 365;
 
   /**
-   * Embedded mode: days a recipient's feed (a topic no group reads) keeps a message in
-   * message_log; 0: for ever. Consumed messages go at the next purge run whatever this says.
+   * Embedded mode: days a recipient's feed keeps a message the recipient has read past (to
+   * read again); 0: for ever. Unread feed messages are never deleted; consumed internal
+   * messages go at the next purge run whatever this says.
    */
   @Transform(toInt)
   @IsInt()
@@ -459,7 +487,7 @@ export class WisselConfig {
   @Max(99)
   NOTICE_REMINDER_PERCENT = 75;
 
-  /** Most due notices (reminders and breaches each) handled per clock tick. */
+  /** Due notices (reminders and breaches each) read per page; a tick reads up to 100 pages. */
   @Transform(toInt)
   @IsInt()
   @Min(1)

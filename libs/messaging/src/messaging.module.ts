@@ -7,7 +7,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { type Kafka } from 'kafkajs';
-import { WisselConfig } from '@wissel/config';
+import { databaseConnectionSettings, WisselConfig } from '@wissel/config';
 import {
   MESSAGE_CONSUMER_FACTORY,
   MESSAGE_PUBLISHER,
@@ -78,7 +78,9 @@ const kafkaMode = (c: WisselConfig) => c.MESSAGING === 'kafka';
       provide: MESSAGE_PUBLISHER,
       inject: [WisselConfig, KAFKA],
       useFactory: (c: WisselConfig, kafka: Kafka): ConnectingPublisher =>
-        kafkaMode(c) ? new KafkaPublisher(kafka) : new PostgresPublisher(c.DATABASE_URL),
+        kafkaMode(c)
+          ? new KafkaPublisher(kafka)
+          : new PostgresPublisher(c.DATABASE_URL, databaseConnectionSettings(c)),
     },
     {
       provide: MESSAGE_CONSUMER_FACTORY,
@@ -90,7 +92,12 @@ const kafkaMode = (c: WisselConfig) => c.MESSAGING === 'kafka';
           return kafkaMode(c)
             ? new KafkaConsumer(kafka, { groupId, concurrency: options?.concurrency }, logger)
             : new PostgresConsumer(
-                { groupId, databaseUrl: c.DATABASE_URL, pollMs: c.MESSAGE_POLL_MS },
+                {
+                  groupId,
+                  databaseUrl: c.DATABASE_URL,
+                  connection: databaseConnectionSettings(c),
+                  pollMs: c.MESSAGE_POLL_MS,
+                },
                 logger,
               );
         },

@@ -1,3 +1,4 @@
+import { type DatabaseConnectionSettings } from '@wissel/config';
 import { type DataSourceOptions } from 'typeorm';
 import { DecisionEntity } from './entities/decision.entity';
 import { OutboxMessageEntity } from './entities/outbox-message.entity';
@@ -18,6 +19,7 @@ import { NoAddressesInEvidence1764979200000 } from './migrations/1764979200000-n
 import { UniquePartnerPublicKey1765065600000 } from './migrations/1765065600000-unique-partner-public-key';
 import { SealedPartnerSecrets1765152000000 } from './migrations/1765152000000-sealed-partner-secrets';
 import { OriginDisclosureScope1765238400000 } from './migrations/1765238400000-origin-disclosure-scope';
+import { QueryIndexes1765324800000 } from './migrations/1765324800000-query-indexes';
 
 export const entities = [ReferralEntity, DecisionEntity, OutboxMessageEntity];
 export const migrations = [
@@ -37,13 +39,19 @@ export const migrations = [
   UniquePartnerPublicKey1765065600000,
   SealedPartnerSecrets1765152000000,
   OriginDisclosureScope1765238400000,
+  QueryIndexes1765324800000,
 ];
 
 /**
  * One definition for the apps, the migrate command and the tests. The schema changes only
- * through migrations: synchronize stays off everywhere.
+ * through migrations: synchronize stays off everywhere. Apps pass their connection settings
+ * (databaseConnectionSettings: timeouts, keepalive); maintenance commands keep the default,
+ * with no statement timeout.
  */
-export function dataSourceOptions(url: string): DataSourceOptions {
+export function dataSourceOptions(
+  url: string,
+  connection: Partial<DatabaseConnectionSettings> = { connectionTimeoutMillis: 5000 },
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -53,6 +61,6 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     migrationsRun: false,
     migrationsTableName: 'typeorm_migrations',
     // Enough for one app's batches; tune per deployment with the pool settings of pg.
-    extra: { max: 10, connectionTimeoutMillis: 5000 },
+    extra: { max: 10, ...connection },
   };
 }

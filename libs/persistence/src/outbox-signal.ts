@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Client } from 'pg';
-import { WisselConfig } from '@wissel/config';
+import { databaseConnectionSettings, WisselConfig } from '@wissel/config';
 import { OUTBOX_CHANNEL } from './repositories/outbox.repository';
 
 /**
@@ -43,7 +43,10 @@ export class OutboxSignal implements OnApplicationShutdown {
   }
 
   private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.config.DATABASE_URL });
+    const client = new Client({
+      connectionString: this.config.DATABASE_URL,
+      ...databaseConnectionSettings(this.config),
+    });
     client.on('notification', () => this.wakeAll());
     client.on('error', (error) => {
       this.logger.warn({ error: error.message }, 'outbox listener lost; polling until it is back');

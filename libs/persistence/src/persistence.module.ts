@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { WisselConfig } from '@wissel/config';
+import { databaseConnectionSettings, WisselConfig } from '@wissel/config';
 import { dataSourceOptions } from './data-source-options';
 import { OutboxRepository } from './repositories/outbox.repository';
 import { DispatchDeadLetterRepository } from './repositories/dispatch-dead-letter.repository';
@@ -24,7 +24,7 @@ import { RetentionRepository, SealedReferralRepository } from './data-protection
     TypeOrmModule.forRootAsync({
       inject: [WisselConfig],
       useFactory: (config: WisselConfig) => ({
-        ...dataSourceOptions(config.DATABASE_URL),
+        ...dataSourceOptions(config.DATABASE_URL, databaseConnectionSettings(config)),
         // A few quick tries at start-up; after that the pool reconnects by itself and
         // readiness reports the database while it is away.
         retryAttempts: 3,

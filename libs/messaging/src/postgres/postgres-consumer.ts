@@ -1,5 +1,6 @@
 import { type Logger } from '@nestjs/common';
 import { Client } from 'pg';
+import { type DatabaseConnectionSettings } from '@wissel/config';
 import {
   type BatchHandler,
   type ConsumerStatus,
@@ -13,6 +14,8 @@ import { MESSAGE_CHANNEL } from './message-channel';
 export interface PostgresConsumerOptions {
   groupId: string;
   databaseUrl: string;
+  /** Timeouts and keepalive of its connection (databaseConnectionSettings). */
+  connection?: Partial<DatabaseConnectionSettings>;
   /** How often to look for messages when no notification arrived, in ms. */
   pollMs: number;
   batchSize?: number;
@@ -63,7 +66,10 @@ export class PostgresConsumer implements MessageConsumer {
   }
 
   private async connect(): Promise<Client> {
-    const client = new Client({ connectionString: this.options.databaseUrl });
+    const client = new Client({
+      connectionString: this.options.databaseUrl,
+      ...this.options.connection,
+    });
     client.on('notification', (n) => {
       if (n.payload !== undefined && this.topics.includes(n.payload)) this.wake?.();
     });

@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { type DatabaseConnectionSettings } from '@wissel/config';
 import { type MessagePublisher, type OutboundMessage } from '../message-bus.port';
 import { withTraceHeaders } from '../kafka/trace-headers';
 import { MESSAGE_CHANNEL } from './message-channel';
@@ -16,8 +17,11 @@ export class PostgresPublisher implements MessagePublisher {
   private connected = false;
   private lastPublishFailed = false;
 
-  constructor(databaseUrl: string) {
-    this.pool = new Pool({ connectionString: databaseUrl, max: 4, connectionTimeoutMillis: 5000 });
+  constructor(
+    databaseUrl: string,
+    connection: Partial<DatabaseConnectionSettings> = { connectionTimeoutMillis: 5000 },
+  ) {
+    this.pool = new Pool({ connectionString: databaseUrl, max: 4, ...connection });
     // An idle client's error (the server restarted) must not crash the process.
     this.pool.on('error', () => (this.connected = false));
   }

@@ -1,0 +1,34 @@
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
+
+/**
+ * Indexes for questions asked on every decision and lifecycle step: "is this decision
+ * still in force?" (no later decision supersedes it), a referral's dispatch states (the
+ * retention purge's protection check, custody records), and the decisions a police hold
+ * holds (a partial GIN index over the hold ids in the evidence). Built CONCURRENTLY, outside
+ * a transaction, so a large production table keeps taking writes while its index is built.
+ */
+export class QueryIndexes1765324800000 implements MigrationInterface {
+  name = 'QueryIndexes1765324800000';
+  transaction = false;
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(
+      `CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_decision_supersedes
+         ON decision (supersedes_id) WHERE supersedes_id IS NOT NULL`,
+    );
+    await q.query(
+      `CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_dispatch_state_referral
+         ON dispatch_state (referral_id)`,
+    );
+    await q.query(
+      `CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_decision_held_holds
+         ON decision USING gin ((evidence -> 'facts' -> 'holds') jsonb_path_ops) WHERE held`,
+    );
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX CONCURRENTLY IF EXISTS ix_decision_held_holds`);
+    await q.query(`DROP INDEX CONCURRENTLY IF EXISTS ix_dispatch_state_referral`);
+    await q.query(`DROP INDEX CONCURRENTLY IF EXISTS ix_decision_supersedes`);
+  }
+}
