@@ -194,14 +194,16 @@ export class ReferralIntakeRepository {
         })),
       );
       if (dispatches.length > 0) {
+        // In intake order: the relay sends by seq, so a recipient gets a case's referrals in
+        // the order they came in.
         await manager.query(
           `INSERT INTO outbox (dispatch_id, referral_id, recipient_id, topic, message_key, payload, headers)
            SELECT o.dispatch_id, o.referral_id, o.recipient_id, o.topic, o.message_key, o.payload, o.headers
              FROM jsonb_to_recordset($1::jsonb) AS o(
                   dispatch_id uuid, referral_id uuid, recipient_id text, topic text,
-                  message_key text, payload jsonb, headers jsonb)
-            ORDER BY o.referral_id`,
-          [JSON.stringify(dispatches)],
+                  message_key text, payload jsonb, headers jsonb, n int)
+            ORDER BY o.n`,
+          [JSON.stringify(dispatches.map((d, n) => ({ ...d, n })))],
         );
         // Delivered on commit only: the dispatcher wakes exactly when rows are visible.
         await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
