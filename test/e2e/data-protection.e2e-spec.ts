@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EnvelopeCipher, keyIdOf, StaticKeyProvider, parseKeksEnv } from '@wissel/crypto';
+import { FEED_READER_GROUP } from '@wissel/domain';
 import { PersonalDataSealer } from '@wissel/pipeline';
 import { main as keys } from '../../scripts/keys';
 import { main as purge } from '../../scripts/purge';
@@ -255,15 +256,20 @@ describe('retention purge with an injected clock (npm run purge)', () => {
       `INSERT INTO consumer_offset (group_id, topic, partition, next_offset) VALUES ('g', 'unread.v1', 0, 0)`,
     );
     // Consumed a day before the purge's clock by the one group that reads it: its work is
-    // done, so it goes at once. A recipient's feed (no group reads it in-process), as young:
-    // kept for its days.
+    // done, so it goes at once. A recipient's feed nobody has read: kept, old or young. A
+    // feed its recipient read past: the old message goes, the young one waits its days.
+    const dayBefore = new Date(later.getTime() - 86_400_000);
     await stack.db.query(
       `INSERT INTO message_log (topic, partition, "offset", value, produced_at)
-       VALUES ('consumed.v1', 0, 0, 'x', $1), ('referrals.out.young-feed.v1', 0, 0, 'x', $1)`,
-      [new Date(later.getTime() - 86_400_000)],
+       VALUES ('consumed.v1', 0, 0, 'x', $1), ('referrals.out.unread-feed.v1', 0, 0, 'x', $1),
+              ('referrals.out.read-feed.v1', 0, 0, 'x', now() - interval '200 days'),
+              ('referrals.out.read-feed.v1', 0, 1, 'x', $1)`,
+      [dayBefore],
     );
     await stack.db.query(
-      `INSERT INTO consumer_offset (group_id, topic, partition, next_offset) VALUES ('g', 'consumed.v1', 0, 1)`,
+      `INSERT INTO consumer_offset (group_id, topic, partition, next_offset)
+       VALUES ('g', 'consumed.v1', 0, 1), ($1, 'referrals.out.read-feed.v1', 0, 2)`,
+      [FEED_READER_GROUP],
     );
     // Protected: the decision in force is held by the police; a notice is open.
     await stack.db.query(`UPDATE decision SET held = true WHERE referral_id = $1`, [ids.held[0]]);
@@ -320,6 +326,9 @@ describe('retention purge with an injected clock (npm run purge)', () => {
       [ids.old],
     );
     const messagesBefore = await stack.db.query(`SELECT count(*)::int AS n FROM message_log`);
+    const feedsBefore = await stack.db.query(
+      `SELECT count(*)::int AS n FROM message_log WHERE topic LIKE 'referrals.out.%'`,
+    );
     const run = io(env());
     expect(await purge(['--now'], run.io, clock)).toBe(0);
     const report = JSON.parse(run.out[0]!);
@@ -366,10 +375,22 @@ describe('retention purge with an injected clock (npm run purge)', () => {
     for (const row of outbox) {
       expect(row).toMatchObject({ referral: !ids.old.includes(row.referral_id), decision: true });
     }
-    // Consumed messages went, young ones too, and old feed messages; the unread one, the
-    // young feed message and the DLQ row's count stayed.
-    const { rows: left } = await stack.db.query(`SELECT topic FROM message_log ORDER BY topic`);
-    expect(left).toEqual([{ topic: 'referrals.out.young-feed.v1' }, { topic: 'unread.v1' }]);
+    // Consumed messages went, young ones too; of Wissel's own hops only the unread one
+    // stayed. No feed message its recipient has not read went (the relay's dispatches to
+    // the recipients of this file never read, the unread feed); of the read feed, the old one.
+    const { rows: left } = await stack.db.query<{ topic: string; offset: string }>(
+      `SELECT topic, "offset" FROM message_log ORDER BY topic, "offset"`,
+    );
+    expect(left.filter((m) => !m.topic.startsWith('referrals.out.'))).toEqual([
+      { topic: 'unread.v1', offset: '0' },
+    ]);
+    expect(left.filter((m) => /(un)?read-feed/.test(m.topic))).toEqual([
+      { topic: 'referrals.out.read-feed.v1', offset: '1' },
+      { topic: 'referrals.out.unread-feed.v1', offset: '0' },
+    ]);
+    expect(left.filter((m) => m.topic.startsWith('referrals.out.')).length).toBe(
+      feedsBefore.rows[0].n - 1,
+    );
     const { rows: purged } = await stack.db.query(
       `SELECT data_class, sum(rows)::int AS n FROM purged_stats_daily GROUP BY 1 ORDER BY 1`,
     );
@@ -389,7 +410,7 @@ describe('retention purge with an injected clock (npm run purge)', () => {
         data_class: 'dispatch_payload',
         n: outbox.filter((o) => ids.old.includes(o.referral_id)).length,
       },
-      { data_class: 'message_log', n: messagesBefore.rows[0].n - 3 },
+      { data_class: 'message_log', n: messagesBefore.rows[0].n - left.length - 1 },
       { data_class: 'raw_payload', n: ids.young.length },
     ]);
   });

@@ -10,6 +10,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Client } from 'pg';
 import { loadSigningKey, PartnerClient } from '@wissel/partner-client';
+import { FEED_READER_GROUP } from '@wissel/domain';
 import { publicJwk } from '@wissel/signing';
 import { DnsTestServer } from '../support/dns-test-server';
 import { EmbeddedApp } from '../support/embedded-app';
@@ -226,6 +227,21 @@ describe('embedded mode: one process on embedded PostgreSQL', () => {
     expect((own.body as { items: unknown[] }).items).toHaveLength(5);
     // The recipient reads its own dispatches whole, as signed.
     expect(own.body).toMatchObject({ masked: false });
+    // Asking for the next page says it holds the first: the purge may delete only those.
+    const next = (own.body as { nextCursor: string }).nextCursor;
+    await hotline.send(hotline.prepare('GET', `/v1/feeds/nl-hotline?cursor=${next}&limit=5`));
+    await hotline.send(hotline.prepare('GET', '/v1/feeds/nl-hotline?cursor=0&limit=5'));
+    const db = await app.db();
+    try {
+      const { rows } = await db.query<{ next_offset: string }>(
+        `SELECT next_offset FROM consumer_offset WHERE group_id = $1 AND topic LIKE '%nl-hotline%'`,
+        [FEED_READER_GROUP],
+      );
+      // A re-read from the start never moves it back.
+      expect(rows).toEqual([{ next_offset: next }]);
+    } finally {
+      await db.end();
+    }
     const other = await hotline.send(hotline.prepare('GET', '/v1/feeds/de-hotline?cursor=0'));
     expect({ status: other.status, code: (other.body as { code: string }).code }).toEqual({
       status: 404,

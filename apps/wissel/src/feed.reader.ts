@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { FEED_READER_GROUP } from '@wissel/domain';
 import { AuditTrail, type AuditRecord } from '@wissel/persistence';
 
 export interface FeedItem {
@@ -32,6 +33,24 @@ export class FeedReader {
   async page(topic: string, cursor: bigint, limit: number, audit?: AuditRecord): Promise<FeedPage> {
     return this.db.transaction(async (manager) => {
       if (audit) await this.audit.record(manager, audit);
+      return this.read(manager, topic, cursor, limit);
+    });
+  }
+
+  /**
+   * The recipient's own read: asking from `cursor` says it holds everything before it, so
+   * the purge may delete those (and nothing it has not read). Never moves back.
+   */
+  async pageForRecipient(topic: string, cursor: bigint, limit: number): Promise<FeedPage> {
+    return this.db.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO consumer_offset (group_id, topic, partition, next_offset, committed_at)
+         VALUES ($1, $2, 0, $3, now())
+         ON CONFLICT (group_id, topic, partition) DO UPDATE
+            SET next_offset = greatest(consumer_offset.next_offset, EXCLUDED.next_offset),
+                committed_at = now()`,
+        [FEED_READER_GROUP, topic, cursor.toString()],
+      );
       return this.read(manager, topic, cursor, limit);
     });
   }

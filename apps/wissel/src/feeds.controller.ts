@@ -14,6 +14,7 @@ import { FeedReader, type FeedPage } from './feed.reader';
 import { maskedFeedValue } from './masked-feed-value';
 
 const MAX_LIMIT = 500;
+const pageSize = (limit: string) => Math.min(Number(limit), MAX_LIMIT);
 
 /**
  * GET /v1/feeds/{recipient}?cursor=&limit=: a recipient's dispatches in the embedded mode,
@@ -21,6 +22,8 @@ const MAX_LIMIT = 500;
  * signed partner API, whole; or by an operator (FeedAccessGuard): masked like the decision
  * record (URLs to scheme and host, no persons), and whole only with `reason=`, which is
  * audited before anything is read. Dispatches hold reported URLs: the feed is never open.
+ * The recipient's own read records its cursor: the retention purge deletes only what it
+ * has read past.
  */
 @Controller('v1/feeds')
 @UseGuards(FeedAccessGuard)
@@ -56,12 +59,17 @@ export class FeedsController {
         { field: 'reason' },
       );
     }
-    const whole = operator === undefined || reason !== undefined;
+    const topic = this.topics.outbound(recipient);
+    if (operator === undefined) {
+      const own = await this.feeds.pageForRecipient(topic, BigInt(cursor), pageSize(limit));
+      return { recipient, masked: false, ...own };
+    }
+    const whole = reason !== undefined;
     const page = await this.feeds.page(
-      this.topics.outbound(recipient),
+      topic,
       BigInt(cursor),
-      Math.min(Number(limit), MAX_LIMIT),
-      operator !== undefined && whole
+      pageSize(limit),
+      whole
         ? {
             actor: operator,
             action: 'feed.revealed',

@@ -19,6 +19,13 @@ export const DATA_CLASSES = [
 
 export type DataClass = (typeof DATA_CLASSES)[number];
 
+/**
+ * Embedded mode: the consumer group under which a recipient's own reads of its feed record
+ * how far it has come (its cursor says it holds everything before). A feed message is
+ * deleted only behind it: a dispatch stays until its recipient has it.
+ */
+export const FEED_READER_GROUP = 'wissel-feed-reader';
+
 /** Days each class is kept; 0 keeps it for ever. */
 export type RetentionPolicy = Readonly<Record<DataClass, number>>;
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type ReferralStatsRow } from '@wissel/domain';
+import { FEED_READER_GROUP, type ReferralStatsRow } from '@wissel/domain';
 import { type DataSource, type EntityManager } from 'typeorm';
 import { AuditTrail } from '../audit/audit-trail';
 
@@ -54,17 +54,21 @@ const CONSUMED_BY_EVERY_GROUP = `NOT EXISTS (SELECT 1 FROM consumer_offset c
                       AND c.next_offset <= m."offset")`;
 
 /**
- * Embedded mode's message hops ($2: the dead-letter topic, not among them). A message that
- * every group reading its topic is past has done its work and goes at the next run, young
- * or old: the inbound referrals carry personal data in the clear, and the log keeps them
- * no longer than processing takes. A topic no group reads in-process is a recipient's
- * feed, read over HTTP by cursor: its messages stay until $1 (RETENTION_MESSAGE_LOG_DAYS).
+ * Embedded mode's message hops ($2: the dead-letter topic, not among them). A message every
+ * group reading its topic is past has done its work and goes at the next run, young or
+ * old: the inbound referrals carry personal data in the clear, and the log keeps them no
+ * longer than processing takes. A recipient's feed is read over HTTP by cursor under the
+ * FEED_READER_GROUP: what the recipient has read past waits until $1
+ * (RETENTION_MESSAGE_LOG_DAYS) so it can read again; what it has not read, or a topic
+ * nobody has read yet, is never deleted: a dispatch the outbox calls published stays
+ * until its recipient has it.
  */
 const MESSAGES = `
   FROM message_log m
- WHERE m.topic <> $2
-   AND CASE WHEN ${READ_BY_A_GROUP} THEN ${CONSUMED_BY_EVERY_GROUP}
-            ELSE m.produced_at < $1 END`;
+ WHERE m.topic <> $2 AND ${READ_BY_A_GROUP} AND ${CONSUMED_BY_EVERY_GROUP}
+   AND (m.produced_at < $1
+        OR NOT EXISTS (SELECT 1 FROM consumer_offset f
+                        WHERE f.topic = m.topic AND f.group_id = '${FEED_READER_GROUP}'))`;
 
 /** Dead letters past $1, consumed by every group that reads the topic (if any does). */
 const DEAD_LETTERS = `
@@ -173,8 +177,9 @@ export class RetentionRepository {
   }
 
   /**
-   * Embedded mode: deletes messages of every topic but the dead-letter one, consumed ones
-   * at once and the feeds' past `cutoff` (MESSAGES).
+   * Embedded mode: deletes messages of every topic but the dead-letter one: consumed ones
+   * at once, the feeds' once their recipient has read past them and they are older than
+   * `cutoff` (MESSAGES).
    */
   async deleteMessages(cutoff: Date, deadLetterTopic: string, limit: number): Promise<number> {
     return this.deleteFromLog(MESSAGES, cutoff, deadLetterTopic, limit, 'message_log', 'm.topic');
