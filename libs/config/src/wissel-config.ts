@@ -103,6 +103,17 @@ export class WisselConfig {
   @MinLength(1)
   KAFKA_CLIENT_ID = 'wissel';
 
+  /**
+   * Most bytes of messages an app's producer lets wait behind the request in flight (the
+   * gateway's callers while the broker is slow or away); a publish beyond is refused at
+   * once (the API answers 503 with Retry-After) instead of growing memory without bound.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024 * 1024)
+  @Max(4 * 1024 * 1024 * 1024)
+  KAFKA_PRODUCER_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+
   /** Prefix for every topic name, e.g. "staging." to share a cluster. Empty in production. */
   @IsString()
   @Matches(/^[A-Za-z0-9._-]*$/, {

@@ -79,7 +79,7 @@ const kafkaMode = (c: WisselConfig) => c.MESSAGING === 'kafka';
       inject: [WisselConfig, KAFKA],
       useFactory: (c: WisselConfig, kafka: Kafka): ConnectingPublisher =>
         kafkaMode(c)
-          ? new KafkaPublisher(kafka)
+          ? new KafkaPublisher(kafka, c.KAFKA_PRODUCER_MAX_QUEUED_BYTES)
           : new PostgresPublisher(c.DATABASE_URL, databaseConnectionSettings(c)),
     },
     {

@@ -15,30 +15,60 @@ interface Outgoing {
   size: number;
 }
 
+/** How long one send may keep retrying before it fails and its callers are told. */
+const PRODUCER_RETRY = { retries: 6, initialRetryTime: 300, maxRetryTime: 30_000 };
+
 /**
  * Idempotent producer with acks=all: a resolved publish is on every in-sync replica, and
  * a retried send cannot duplicate within the producer session.
+ *
+ * Retries are bounded (about a minute): a publish that never gives up would hold the
+ * outbox claim and block shutdown through an outage or a missing topic. But an idempotent
+ * producer whose send failed must not send again: its next batch would reuse the failed
+ * batch's sequence numbers, and the broker would either drop it as a duplicate (a publish
+ * resolved that is not on the topic) or refuse every later one (OUT_OF_ORDER_SEQUENCE_NUMBER).
+ * So after a failed send the producer is replaced by a fresh one, with a new producer id,
+ * before anything else is sent; the failed callers were told, and retry (the outbox, the
+ * API caller after its 503).
  */
 export class KafkaPublisher implements MessagePublisher {
-  private readonly producer: Producer;
+  private producer: Producer;
   private readonly coalescer: SendCoalescer<Outgoing>;
   private connected = false;
+  /** Set by a failed send: the next send goes through a fresh producer. */
+  private spoiled = false;
 
-  constructor(kafka: Kafka) {
-    // maxInFlightRequests 1 keeps per-partition order across retries. Retries are bounded
-    // (about a minute): a publish that never gives up would hold the outbox claim and block
-    // shutdown through an outage or a missing topic. kafkajs warns that bounded retries
-    // may break its exactly-once sequence; Wissel promises at-least-once delivery anyway,
-    // and recipients drop repeats by the dispatch id.
-    this.producer = kafka.producer({
+  /**
+   * @param maxQueuedBytes most bytes waiting behind the request in flight (the gateway's
+   *   callers during a broker outage); more is refused at once (SendQueueFullError)
+   */
+  constructor(
+    private readonly kafka: Kafka,
+    maxQueuedBytes = Number.POSITIVE_INFINITY,
+  ) {
+    this.producer = this.newProducer();
+    this.coalescer = new SendCoalescer(
+      (items) => this.sendBatch(items),
+      MAX_COALESCED_BYTES,
+      maxQueuedBytes,
+    );
+  }
+
+  private newProducer(): Producer {
+    // maxInFlightRequests 1 keeps per-partition order across retries.
+    const producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { retries: 6, initialRetryTime: 300, maxRetryTime: 30_000 },
+      retry: PRODUCER_RETRY,
     });
-    this.producer.on(this.producer.events.CONNECT, () => (this.connected = true));
-    this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
-    this.coalescer = new SendCoalescer((items) => this.sendBatch(items), MAX_COALESCED_BYTES);
+    producer.on(producer.events.CONNECT, () => {
+      if (producer === this.producer) this.connected = true;
+    });
+    producer.on(producer.events.DISCONNECT, () => {
+      if (producer === this.producer) this.connected = false;
+    });
+    return producer;
   }
 
   private connecting?: Promise<void>;
@@ -64,6 +94,17 @@ export class KafkaPublisher implements MessagePublisher {
     return this.connected && !this.lastPublishFailed;
   }
 
+  /** Swaps in a fresh producer (new producer id, sequence numbers from 0). */
+  private async replaceProducer(): Promise<void> {
+    const old = this.producer;
+    this.producer = this.newProducer();
+    this.connected = false;
+    this.connecting = undefined;
+    this.spoiled = false;
+    await old.disconnect().catch(() => undefined);
+    await this.connect();
+  }
+
   /** Resolves once these messages are on every in-sync replica (acks=all). */
   async publish(messages: OutboundMessage[]): Promise<void> {
     if (messages.length === 0) return;
@@ -87,6 +128,7 @@ export class KafkaPublisher implements MessagePublisher {
       if (list) list.push(message);
       else byTopic.set(topic, [message]);
     }
+    if (this.spoiled) await this.replaceProducer();
     try {
       await this.producer.sendBatch({
         acks: -1,
@@ -95,6 +137,7 @@ export class KafkaPublisher implements MessagePublisher {
       this.lastPublishFailed = false;
     } catch (error) {
       this.lastPublishFailed = true;
+      this.spoiled = true;
       throw error;
     }
   }

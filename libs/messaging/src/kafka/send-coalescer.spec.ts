@@ -1,4 +1,4 @@
-import { SendCoalescer } from './send-coalescer';
+import { SendCoalescer, SendQueueFullError } from './send-coalescer';
 
 interface Item {
   id: string;
@@ -19,6 +19,28 @@ function controlledSend() {
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('SendCoalescer', () => {
+  it('refuses a caller at once when the bytes waiting behind a stuck request would pass the limit', async () => {
+    const { requests, send } = controlledSend();
+    const coalescer = new SendCoalescer(send, 1000, 10);
+    const inFlight = coalescer.submit([item('a', 50)]); // alone, whatever its size
+    await tick();
+    const waiting = coalescer.submit([item('b', 6)]);
+    const refused = coalescer.submit([item('c', 5)]);
+    await expect(refused).rejects.toBeInstanceOf(SendQueueFullError);
+    await expect(refused).rejects.toMatchObject({ name: 'KafkaSendQueueFull' });
+    // The broker answers: the queue drains, and there is room again.
+    requests[0]!.done();
+    await inFlight;
+    await tick();
+    requests[1]!.done();
+    await waiting;
+    const again = coalescer.submit([item('d', 9)]);
+    await tick();
+    requests[2]!.done();
+    await expect(again).resolves.toBeUndefined();
+    expect(requests.map((r) => r.ids)).toEqual([['a'], ['b'], ['d']]);
+  });
+
   it('sends at once when idle, and gathers what arrives meanwhile into one request', async () => {
     const { requests, send } = controlledSend();
     const coalescer = new SendCoalescer(send, 1000);

@@ -11,6 +11,18 @@
  * Hand-written because it is a dozen lines around kafkajs' own sendBatch; no library does
  * exactly this for kafkajs.
  */
+/**
+ * More bytes are waiting than the coalescer may hold (the broker is slow or away): the
+ * caller is refused at once instead of queueing without bound. Named Kafka… so that the
+ * gateway answers it like any broker outage: 503 with Retry-After.
+ */
+export class SendQueueFullError extends Error {
+  override readonly name = 'KafkaSendQueueFull';
+  constructor(queuedBytes: number, maxQueuedBytes: number) {
+    super(`${queuedBytes} bytes already wait to be sent; the limit is ${maxQueuedBytes}`);
+  }
+}
+
 export interface CoalescedItem {
   /** Bytes this item adds to a request (used to keep requests under the broker's limit). */
   size: number;
@@ -25,22 +37,30 @@ interface Pending<T> {
 
 export class SendCoalescer<T extends CoalescedItem> {
   private readonly queue: Array<Pending<T>> = [];
+  private queuedBytes = 0;
   private sending = false;
 
   /**
    * @param send sends one request holding every item given, in order
    * @param maxBytes a request gathers callers up to this many bytes (a single caller's
    *   batch is never split: it goes alone if it is bigger)
+   * @param maxQueuedBytes most bytes waiting behind the request in flight; a caller that
+   *   would go over is refused with SendQueueFullError (one caller alone is always taken)
    */
   constructor(
     private readonly send: (items: T[]) => Promise<void>,
     private readonly maxBytes: number,
+    private readonly maxQueuedBytes = Number.POSITIVE_INFINITY,
   ) {}
 
   submit(items: T[]): Promise<void> {
+    const size = items.reduce((sum, item) => sum + item.size, 0);
+    if (this.queue.length > 0 && this.queuedBytes + size > this.maxQueuedBytes) {
+      return Promise.reject(new SendQueueFullError(this.queuedBytes, this.maxQueuedBytes));
+    }
     return new Promise<void>((resolve, reject) => {
-      const size = items.reduce((sum, item) => sum + item.size, 0);
       this.queue.push({ items, size, resolve, reject });
+      this.queuedBytes += size;
       if (!this.sending) void this.drain();
     });
   }
@@ -70,6 +90,7 @@ export class SendCoalescer<T extends CoalescedItem> {
       bytes += this.queue[count]!.size;
       count++;
     }
+    this.queuedBytes -= bytes;
     return this.queue.splice(0, count);
   }
 }
