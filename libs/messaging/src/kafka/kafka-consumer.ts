@@ -17,34 +17,58 @@ export interface KafkaConsumerOptions {
   concurrency?: number;
   /** How long a handler may run before the group considers the member dead. */
   sessionTimeoutMs?: number;
+  /** First wait before restarting after a crash kafkajs does not restart from; doubles to 30 s. */
+  restartAfterMs?: number;
 }
+
+const MAX_RESTART_AFTER_MS = 30_000;
 
 /**
  * Our own kafkajs consumer rather than Nest's Kafka transport: Nest's server handles one
  * message at a time, hides eachBatch and commits on its own schedule (docs/adr/0002).
  * Here a whole batch goes to the handler, and the offset after the last message is
  * committed only once the handler resolved, i.e. after the database commit.
+ *
+ * kafkajs restarts a crashed consumer only when the error is retriable; after any other
+ * (an authorisation failure, a TypeError in its own code) it stays stopped and the lane
+ * with it. So this class restarts it itself, with a fresh kafkajs consumer, after a backoff
+ * that doubles up to 30 s, until it runs again or is stopped.
  */
 export class KafkaConsumer implements MessageConsumer {
-  private readonly consumer: Consumer;
+  private consumer: Consumer;
   private state: ConsumerStatus = 'idle';
+  private handler?: BatchHandler;
+  private stopping = false;
+  private restartTimer?: NodeJS.Timeout;
+  private restartAfterMs: number;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly options: KafkaConsumerOptions,
     private readonly logger: Logger,
   ) {
-    this.consumer = kafka.consumer({
-      groupId: options.groupId,
-      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+    this.restartAfterMs = options.restartAfterMs ?? 1_000;
+    this.consumer = this.newConsumer();
+  }
+
+  private newConsumer(): Consumer {
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       allowAutoTopicCreation: false,
     });
-    const { CRASH, STOP, GROUP_JOIN } = this.consumer.events;
-    this.consumer.on(GROUP_JOIN, () => (this.state = 'running'));
-    this.consumer.on(STOP, () => {
-      if (this.state !== 'crashed') this.state = 'stopped';
+    const current = () => consumer === this.consumer;
+    const { CRASH, STOP, GROUP_JOIN } = consumer.events;
+    consumer.on(GROUP_JOIN, () => {
+      if (!current()) return;
+      this.state = 'running';
+      this.restartAfterMs = this.options.restartAfterMs ?? 1_000;
     });
-    this.consumer.on(CRASH, (event) => {
+    consumer.on(STOP, () => {
+      if (current() && this.state !== 'crashed') this.state = 'stopped';
+    });
+    consumer.on(CRASH, (event) => {
+      if (!current()) return;
       this.state = 'crashed';
       this.logger.error(
         { error: String(event.payload.error), restart: event.payload.restart },
@@ -52,7 +76,32 @@ export class KafkaConsumer implements MessageConsumer {
       );
       // kafkajs restarts by itself when the error is retriable; show that as starting.
       if (event.payload.restart) this.state = 'starting';
+      else this.restartLater();
     });
+    return consumer;
+  }
+
+  private restartLater(): void {
+    if (this.stopping || !this.handler || this.restartTimer) return;
+    const wait = this.restartAfterMs;
+    this.restartAfterMs = Math.min(wait * 2, MAX_RESTART_AFTER_MS);
+    this.restartTimer = setTimeout(() => void this.restart(), wait);
+  }
+
+  private async restart(): Promise<void> {
+    this.restartTimer = undefined;
+    if (this.stopping || !this.handler) return;
+    const old = this.consumer;
+    this.consumer = this.newConsumer();
+    await old.disconnect().catch(() => undefined);
+    try {
+      this.logger.warn({ groupId: this.options.groupId }, 'restarting the consumer');
+      await this.run(this.subscribed, this.handler);
+    } catch (error) {
+      this.state = 'crashed';
+      this.logger.error({ error: summarise(error) }, 'consumer restart failed; trying again');
+      this.restartLater();
+    }
   }
 
   status(): ConsumerStatus {
@@ -67,8 +116,13 @@ export class KafkaConsumer implements MessageConsumer {
   }
 
   async start(topics: string[], handler: BatchHandler): Promise<void> {
-    this.state = 'starting';
     this.subscribed = [...topics];
+    this.handler = handler;
+    await this.run(this.subscribed, handler);
+  }
+
+  private async run(topics: string[], handler: BatchHandler): Promise<void> {
+    this.state = 'starting';
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning: true });
     await this.consumer.run({
@@ -127,6 +181,8 @@ export class KafkaConsumer implements MessageConsumer {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
     // disconnect() waits for the batch in hand to finish (and commit) before leaving.
     await this.consumer.disconnect();
   }
