@@ -15,3 +15,4 @@ export * from './postgres/message-channel';
 export * from './kafka/acl-plan';
 export * from './kafka/kafka-partners-file';
 export * from './kafka/acl-provisioner';
+export * from './publish-failure';

@@ -34,29 +34,64 @@ export class DispatchPersonalData {
     private readonly sealer: PersonalDataSealer,
   ) {}
 
+  /** Every row completed; throws if any referral's persons cannot be opened. */
   async complete<T extends Pick<PendingDispatch, 'payload'>>(rows: readonly T[]): Promise<T[]> {
+    const { completed, unreadable } = await this.completeEach(rows);
+    if (unreadable.length > 0) throw new Error(unreadable[0]!.error);
+    return completed;
+  }
+
+  /**
+   * The rows whose persons could be opened (or need none), completed; and apart, the rows
+   * whose referral's sealed persons cannot be opened (a corrupt envelope, a key no longer
+   * configured), so that one such referral does not stop the others.
+   */
+  async completeEach<T extends Pick<PendingDispatch, 'payload'>>(
+    rows: readonly T[],
+  ): Promise<{ completed: T[]; unreadable: Array<{ row: T; error: string }> }> {
     const ids = rows.flatMap((row) => (needsPersons(row.payload) ? [row.payload.referralId] : []));
-    if (ids.length === 0) return [...rows];
+    if (ids.length === 0) return { completed: [...rows], unreadable: [] };
     const stored = await this.sealed.personalDataOf(ids);
     const persons = new Map<string, Person[]>();
+    const failed = new Map<string, string>();
     for (const [id, row] of stored) {
-      persons.set(
-        id,
-        row.personalData !== null
-          ? (this.sealer.openPersonalData(id, row.personalData)?.persons ?? [])
-          : ((row.legacyPersons as Person[] | null) ?? []),
-      );
+      try {
+        persons.set(
+          id,
+          row.personalData !== null
+            ? (this.sealer.openPersonalData(id, row.personalData)?.persons ?? [])
+            : ((row.legacyPersons as Person[] | null) ?? []),
+        );
+      } catch (error) {
+        // The error names the key id or the envelope's fault, never its content.
+        failed.set(id, `the sealed persons cannot be opened: ${errorName(error)}`);
+      }
     }
-    return rows.map((row) => {
-      if (!needsPersons(row.payload)) return row;
+    const completed: T[] = [];
+    const unreadable: Array<{ row: T; error: string }> = [];
+    for (const row of rows) {
+      if (!needsPersons(row.payload)) {
+        completed.push(row);
+        continue;
+      }
       const { referral, referralId } = row.payload;
-      return {
+      const error = failed.get(referralId);
+      if (error !== undefined) {
+        unreadable.push({ row, error });
+        continue;
+      }
+      completed.push({
         ...row,
         payload: {
           ...row.payload,
           referral: { ...referral, persons: persons.get(referralId) ?? [] },
         },
-      };
-    });
+      });
+    }
+    return { completed, unreadable };
   }
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ROUTING_RULES, WisselConfig } from '@wissel/config';
 import { type RecipientDelivery, type RoutingRules } from '@wissel/domain';
-import { MESSAGE_PUBLISHER, type MessagePublisher } from '@wissel/messaging';
+import { MESSAGE_PUBLISHER, publishFailureOf, type MessagePublisher } from '@wissel/messaging';
 import {
   OutboxRepository,
   type AttemptOutcome,
@@ -33,17 +33,31 @@ interface Outgoing {
 }
 
 /**
+ * Bytes of dispatches per publish request: a partition's share stays under the broker's
+ * default max.message.bytes (1 MiB) however a round's rows fall on partitions.
+ */
+const MAX_REQUEST_BYTES = 512 * 1024;
+
+/**
  * Delivers due outbox rows of one lane, oldest first: each signed by Wissel (Ed25519 over
  * the RFC 8785 canonical JSON, which is also the value sent), to the recipient's Kafka topic
  * (idempotent producer, acks=all, keyed by case id) or its webhook. A failed webhook is
  * retried with exponential backoff and full jitter up to DELIVERY_MAX_ATTEMPTS, then
- * dead-lettered; a refused one (4xx) is dead-lettered at once. Kafka failures keep the
- * producer's own retries and leave the rows due, so the whole round is tried again.
+ * dead-lettered; a refused one (4xx) is dead-lettered at once.
+ *
+ * One row or one recipient never stops the lane: a row whose persons cannot be opened or
+ * that cannot be signed is dead-lettered alone; a Kafka topic that is missing, not ours or
+ * refuses the dispatch fails only its own rows (retried with backoff like a webhook, and
+ * published on their own, after the others, while the topic keeps failing); a request over
+ * the broker's size limit is split until it passes, and a single dispatch over it is
+ * dead-lettered. Only a broker outage leaves the rows due and backs the whole lane off.
  */
 @Injectable()
 export class RelayOutboxUseCase {
   private readonly logger = new Logger('relay');
   private readonly policy: RetryPolicy;
+  /** Topics whose last publish was refused: published apart, after the rest. */
+  private readonly failingTopics = new Set<string>();
 
   constructor(
     private readonly config: WisselConfig,
@@ -71,14 +85,22 @@ export class RelayOutboxUseCase {
       this.config.OUTBOX_BATCH_SIZE,
       now,
       async (claimed) => {
+        const outcomes = new Map<string, AttemptOutcome>();
         // The persons are opened from the sealed referral just before signing (W11).
-        const rows = await this.personalData.complete(claimed);
-        const outgoing = rows.map((row) => ({ row, message: this.sign(row) }));
+        const { completed, unreadable } = await this.personalData.completeEach(claimed);
+        for (const { row, error } of unreadable) {
+          this.record(
+            row,
+            { kind: 'dead_letter', error, reason: 'personal_data_unreadable' },
+            outcomes,
+            round,
+          );
+        }
+        const outgoing = completed.flatMap((row) => this.signed(row, outcomes, round));
         const kafka = outgoing.filter((o) => this.deliveryOf(o.row).kind === 'kafka');
         const webhook = outgoing.filter((o) => this.deliveryOf(o.row).kind === 'webhook');
-        const outcomes = new Map<string, AttemptOutcome>();
         await Promise.all([
-          this.publish(kafka, outcomes, round),
+          this.publish(kafka, now, outcomes, round),
           this.post(webhook, now, outcomes, round),
         ]);
         return withSignatures(outcomes, outgoing);
@@ -87,6 +109,21 @@ export class RelayOutboxUseCase {
     // Counts only: never URLs or personal data at info level.
     if (round.claimed > 0) this.logger.log({ lane, ...round }, 'outbox relayed');
     return round;
+  }
+
+  /** The row signed, or dead-lettered alone when it cannot be (its payload is not JSON). */
+  private signed(
+    row: PendingDispatch,
+    outcomes: Map<string, AttemptOutcome>,
+    round: RelayRound,
+  ): Outgoing[] {
+    try {
+      return [{ row, message: this.sign(row) }];
+    } catch (error) {
+      const reason = 'unsignable';
+      this.record(row, { kind: 'dead_letter', error: String(error), reason }, outcomes, round);
+      return [];
+    }
   }
 
   private sign(row: PendingDispatch): SignedJsonMessage {
@@ -100,24 +137,77 @@ export class RelayOutboxUseCase {
 
   private async publish(
     items: Outgoing[],
+    now: Date,
     outcomes: Map<string, AttemptOutcome>,
     round: RelayRound,
   ): Promise<void> {
-    if (items.length === 0) return;
+    const healthy = items.filter((o) => !this.failingTopics.has(o.row.topic));
+    const suspect = items.filter((o) => this.failingTopics.has(o.row.topic));
+    for (const chunk of byBytes(healthy, MAX_REQUEST_BYTES)) {
+      await this.publishChunk(chunk, now, outcomes, round);
+    }
+    for (const topic of byTopic(suspect)) {
+      for (const chunk of byBytes(topic, MAX_REQUEST_BYTES)) {
+        await this.publishChunk(chunk, now, outcomes, round);
+      }
+    }
+  }
+
+  /** Publishes one request; on a failure that is not the broker's, narrows it down. */
+  private async publishChunk(
+    chunk: Outgoing[],
+    now: Date,
+    outcomes: Map<string, AttemptOutcome>,
+    round: RelayRound,
+  ): Promise<void> {
+    if (round.brokerError !== undefined) {
+      for (const { row } of chunk) {
+        this.record(row, { kind: 'failed', error: round.brokerError }, outcomes, round);
+      }
+      return;
+    }
     try {
       await this.publisher.publish(
-        items.map(({ row, message }) => ({
+        chunk.map(({ row, message }) => ({
           topic: row.topic,
           key: row.messageKey,
           value: message.text,
           headers: { ...row.headers, ...message.headers },
         })),
       );
-      for (const { row } of items) this.record(row, { kind: 'delivered' }, outcomes, round);
+      for (const { row } of chunk) {
+        this.failingTopics.delete(row.topic);
+        this.record(row, { kind: 'delivered' }, outcomes, round);
+      }
+      return;
     } catch (error) {
-      round.brokerError = String(error);
-      for (const { row } of items) {
-        this.record(row, { kind: 'failed', error: round.brokerError }, outcomes, round);
+      const failure = publishFailureOf(error);
+      if (failure === 'unavailable') {
+        round.brokerError = String(error);
+        for (const { row } of chunk) {
+          this.record(row, { kind: 'failed', error: round.brokerError }, outcomes, round);
+        }
+        return;
+      }
+      const topics = byTopic(chunk);
+      if (topics.length > 1) {
+        // Which topic refused? Each on its own: the others go through.
+        for (const topic of topics) await this.publishChunk(topic, now, outcomes, round);
+        return;
+      }
+      if (failure === 'too_large' && chunk.length > 1) {
+        const half = Math.ceil(chunk.length / 2);
+        await this.publishChunk(chunk.slice(0, half), now, outcomes, round);
+        await this.publishChunk(chunk.slice(half), now, outcomes, round);
+        return;
+      }
+      this.failingTopics.add(chunk[0]!.row.topic);
+      for (const { row } of chunk) {
+        const outcome: AttemptOutcome =
+          failure === 'too_large'
+            ? { kind: 'dead_letter', error: String(error), reason: 'message_too_large' }
+            : this.retryOrGiveUp(row, String(error), now);
+        this.record(row, outcome, outcomes, round);
       }
     }
   }
@@ -155,12 +245,17 @@ export class RelayOutboxUseCase {
     if (verdict.kind === 'refused') {
       return { kind: 'dead_letter', error: verdict.error, reason: verdict.reason };
     }
+    return this.retryOrGiveUp(row, verdict.error, now);
+  }
+
+  /** Backoff with full jitter until DELIVERY_MAX_ATTEMPTS, then a dead letter. */
+  private retryOrGiveUp(row: PendingDispatch, error: string, now: Date): AttemptOutcome {
     const failed = row.attempts + 1;
     if (attemptsExhausted(failed, this.policy)) {
-      return { kind: 'dead_letter', error: verdict.error, reason: 'attempts_exhausted' };
+      return { kind: 'dead_letter', error, reason: 'attempts_exhausted' };
     }
     const nextAttemptAt = new Date(now.getTime() + retryDelayMs(failed, this.policy));
-    return { kind: 'retry', error: verdict.error, nextAttemptAt };
+    return { kind: 'retry', error, nextAttemptAt };
   }
 
   private record(
@@ -207,4 +302,34 @@ function withSignatures(
     }
   }
   return outcomes;
+}
+
+/** Items grouped by topic, in order of first appearance. */
+function byTopic(items: Outgoing[]): Outgoing[][] {
+  const groups = new Map<string, Outgoing[]>();
+  for (const item of items) {
+    const group = groups.get(item.row.topic);
+    if (group) group.push(item);
+    else groups.set(item.row.topic, [item]);
+  }
+  return [...groups.values()];
+}
+
+/** Consecutive runs of items of at most `maxBytes` of values (at least one item each). */
+function byBytes(items: Outgoing[], maxBytes: number): Outgoing[][] {
+  const chunks: Outgoing[][] = [];
+  let chunk: Outgoing[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = Buffer.byteLength(item.message.text);
+    if (chunk.length > 0 && bytes + size > maxBytes) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(item);
+    bytes += size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }
