@@ -1,12 +1,18 @@
 /**
  * One recipient or one row never stops a relay lane, on the real broker and database: a
- * recipient whose Kafka topic is gone fails only its own rows (retried with backoff), and
- * a referral whose sealed persons cannot be opened is dead-lettered alone; every other
- * dispatch of the same round is delivered.
+ * recipient whose Kafka topic is gone fails only its own rows (retried with backoff), a
+ * referral whose sealed persons cannot be opened is dead-lettered alone, and a webhook
+ * recipient that never answers costs one timeout, not one per row; every other dispatch
+ * of the same round is delivered.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { asMessage, canonicalReferral } from '../support/referrals';
-import { eventually, TestStack, type TopicReader } from '../support/stack';
+import { eventually, ROUTING_CONFIG, TestStack, type TopicReader } from '../support/stack';
 
 jest.setTimeout(180_000);
 
@@ -116,5 +122,74 @@ describe('relay isolation', () => {
     }, 'the row for the gone topic retried');
     expect(gone).toMatchObject({ published: false, dead_letter_reason: null });
     expect(gone.next_attempt_at!.getTime()).toBeGreaterThan(Date.now() - 60_000);
+  });
+});
+
+describe('relay isolation: a dead webhook recipient', () => {
+  let stack: TestStack;
+  let blackHole: Server;
+  const connections: Socket[] = [];
+  let requests = 0;
+
+  beforeAll(async () => {
+    stack = await TestStack.create('relay_webhook');
+    // Accepts every connection, reads the request and never answers.
+    blackHole = createServer((socket) => {
+      connections.push(socket);
+      socket.once('data', (chunk: Buffer) => {
+        if (chunk.toString('latin1').startsWith('POST ')) requests++;
+      });
+    });
+    await new Promise<void>((r) => blackHole.listen(0, '127.0.0.1', r));
+    const { port } = blackHole.address() as { port: number };
+    const rules = parse(readFileSync(ROUTING_CONFIG, 'utf8'));
+    rules.recipients['de-hotline'] = {
+      ...rules.recipients['de-hotline'],
+      delivery: 'webhook',
+      webhook: { url: `http://127.0.0.1:${port}/dispatches`, timeoutMs: 500 },
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'wissel-relay-'));
+    writeFileSync(join(dir, 'routing.yaml'), stringify(rules));
+    const settings = {
+      ROUTING_CONFIG: join(dir, 'routing.yaml'),
+      WEBHOOK_CONCURRENCY: '2',
+      DELIVERY_RETRY_BASE_MS: '600000',
+      DELIVERY_RETRY_MAX_MS: '600000',
+    };
+    await stack.start('router', settings);
+    const referrals = Array.from({ length: 8 }, () =>
+      canonicalReferral({
+        sourceRef: { system: 'RELAY-TEST', id: `W-${randomUUID()}` },
+        via: [],
+        locators: [{ kind: 'web_page', url: `https://${randomUUID()}.relay.test/w` }],
+        hints: { hostingCountry: 'DE' },
+      }),
+    );
+    await stack.produce(stack.topics.canonicalIn, referrals.map(asMessage));
+    await eventually(async () => {
+      const n = await stack.count(`outbox WHERE recipient_id = 'de-hotline'`);
+      return n === referrals.length ? true : undefined;
+    }, 'the webhook dispatches in the outbox');
+    await stack.start('dispatcher', settings);
+  });
+
+  afterAll(async () => {
+    await stack.close();
+    for (const socket of connections) socket.destroy();
+    await new Promise((r) => blackHole.close(r));
+  });
+
+  it('tries it once per worker, then rests it: its other rows are deferred, not attempted', async () => {
+    const rows = await eventually(async () => {
+      const { rows } = await stack.db.query<{ attempts: number; next_attempt_at: Date | null }>(
+        `SELECT attempts, next_attempt_at FROM outbox WHERE recipient_id = 'de-hotline'`,
+      );
+      return rows.every((r) => r.next_attempt_at !== null) ? rows : undefined;
+    }, 'every webhook row scheduled');
+    // Two workers each hit the timeout once; the six rows behind them went without a request.
+    expect(requests).toBe(2);
+    expect(rows.map((r) => r.attempts).sort()).toEqual([0, 0, 0, 0, 0, 0, 1, 1]);
+    const resumes = new Set(rows.map((r) => r.next_attempt_at!.getTime()));
+    expect(resumes.size).toBeLessThanOrEqual(2);
   });
 });

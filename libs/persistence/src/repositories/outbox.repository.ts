@@ -30,7 +30,12 @@ export type AttemptOutcome =
   /** Failed; due again at once (the worker backs off as a whole, e.g. the broker is away). */
   | { kind: 'failed'; error: string }
   /** Given up: dead-lettered until an operator replays it. */
-  | { kind: 'dead_letter'; error: string; reason: string };
+  | { kind: 'dead_letter'; error: string; reason: string }
+  /**
+   * Not tried: its recipient failed moments ago and rests until `nextAttemptAt`. Not an
+   * attempt (the count and the last error stay as they were).
+   */
+  | { kind: 'deferred'; nextAttemptAt: Date };
 
 /**
  * Claims due outbox rows of one lane with FOR UPDATE SKIP LOCKED (so several dispatchers
@@ -125,9 +130,10 @@ function rowsOf(outcomes: Map<string, AttemptOutcome>) {
   return [...outcomes].map(([seq, o]) => ({
     seq,
     kind: o.kind,
-    error: o.kind === 'delivered' ? null : o.error.slice(0, 1000),
+    error: o.kind === 'delivered' || o.kind === 'deferred' ? null : o.error.slice(0, 1000),
     reason: o.kind === 'dead_letter' ? o.reason : null,
-    next_attempt_at: o.kind === 'retry' ? o.nextAttemptAt.toISOString() : null,
+    next_attempt_at:
+      o.kind === 'retry' || o.kind === 'deferred' ? o.nextAttemptAt.toISOString() : null,
     signature_key_id: o.kind === 'delivered' ? (o.signature?.keyId ?? null) : null,
     signature: o.kind === 'delivered' ? (o.signature?.value ?? null) : null,
   }));
@@ -137,11 +143,11 @@ function rowsOf(outcomes: Map<string, AttemptOutcome>) {
 // only on giving up: the table's checks keep the two apart.
 const RECORD_OUTCOMES = `
   UPDATE outbox o SET
-    attempts = o.attempts + 1,
-    last_attempt_at = $2,
+    attempts = o.attempts + CASE WHEN u.kind = 'deferred' THEN 0 ELSE 1 END,
+    last_attempt_at = CASE WHEN u.kind = 'deferred' THEN o.last_attempt_at ELSE $2 END,
     published_at = CASE WHEN u.kind = 'delivered' THEN $2::timestamptz END,
     next_attempt_at = u.next_attempt_at,
-    last_error = CASE WHEN u.kind = 'delivered' THEN o.last_error ELSE u.error END,
+    last_error = CASE WHEN u.kind IN ('delivered', 'deferred') THEN o.last_error ELSE u.error END,
     dead_lettered_at = CASE WHEN u.kind = 'dead_letter' THEN $2::timestamptz END,
     dead_letter_reason = u.reason,
     signature_key_id = coalesce(u.signature_key_id, o.signature_key_id),

@@ -23,6 +23,8 @@ export interface RelayRound {
   delivered: number;
   retried: number;
   deadLettered: number;
+  /** Rows of resting webhook recipients, put off without a request. */
+  deferred: number;
   /** Set when the broker refused the round's Kafka dispatches: the caller backs off. */
   brokerError?: string;
 }
@@ -58,6 +60,12 @@ export class RelayOutboxUseCase {
   private readonly policy: RetryPolicy;
   /** Topics whose last publish was refused: published apart, after the rest. */
   private readonly failingTopics = new Set<string>();
+  /**
+   * Webhook recipients whose last attempt failed (a timeout, a 5xx), until when they rest:
+   * their rows are deferred to then without a request, so a dead endpoint costs the lane
+   * one timeout per backoff period, not one per row.
+   */
+  private readonly resting = new Map<string, Date>();
 
   constructor(
     private readonly config: WisselConfig,
@@ -78,7 +86,13 @@ export class RelayOutboxUseCase {
   }
 
   async execute(lane: DispatchLane = 'normal'): Promise<RelayRound> {
-    const round: RelayRound = { claimed: 0, delivered: 0, retried: 0, deadLettered: 0 };
+    const round: RelayRound = {
+      claimed: 0,
+      delivered: 0,
+      retried: 0,
+      deadLettered: 0,
+      deferred: 0,
+    };
     const now = this.clock.now();
     round.claimed = await this.outbox.relay(
       lane,
@@ -224,6 +238,11 @@ export class RelayOutboxUseCase {
     const worker = async () => {
       while (next < items.length) {
         const { row, message } = items[next++]!;
+        const restsUntil = this.resting.get(row.recipientId);
+        if (restsUntil && restsUntil > now) {
+          this.record(row, { kind: 'deferred', nextAttemptAt: restsUntil }, outcomes, round);
+          continue;
+        }
         const target = this.deliveryOf(row) as Extract<RecipientDelivery, { kind: 'webhook' }>;
         const verdict = await this.webhooks.send({
           url: target.url,
@@ -233,7 +252,10 @@ export class RelayOutboxUseCase {
           message,
           created,
         });
-        this.record(row, this.outcomeOf(row, verdict, now), outcomes, round);
+        const outcome = this.outcomeOf(row, verdict, now);
+        if (verdict.kind === 'delivered') this.resting.delete(row.recipientId);
+        if (outcome.kind === 'retry') this.resting.set(row.recipientId, outcome.nextAttemptAt);
+        this.record(row, outcome, outcomes, round);
       }
     };
     const workers = Math.min(this.config.WEBHOOK_CONCURRENCY, items.length);
@@ -265,6 +287,10 @@ export class RelayOutboxUseCase {
     round: RelayRound,
   ): void {
     outcomes.set(row.seq, outcome);
+    if (outcome.kind === 'deferred') {
+      round.deferred++;
+      return;
+    }
     if (outcome.kind === 'delivered') round.delivered++;
     if (outcome.kind === 'retry') round.retried++;
     if (outcome.kind === 'dead_letter') round.deadLettered++;
