@@ -235,6 +235,13 @@ describe('dispatch lifecycle: acks, notice clock, escalation, moves, hoster moni
       dispatchId: home.dispatchId,
       deadline: at(24 * HOUR),
     });
+    // Repeats are dropped by the message id: the reminder's own, not its dispatch's, which
+    // the dispatch itself carries.
+    const reminderId = (JSON.parse(reminders[0]!.value) as { messageId: string }).messageId;
+    expect(reminders[0]!.headers['wissel-message-id']).toBe(reminderId);
+    expect(reminderId).not.toBe(home.dispatchId);
+    const dispatch = readers['nl-hotline']!.messages.find((m) => isDispatchOf(m, home.referralId))!;
+    expect(dispatch.headers['wissel-message-id']).toBe(home.dispatchId);
 
     clock.set(T0 + 24 * HOUR + MINUTE);
     for (const recipient of ['nl-authority', 'nl-police']) {

@@ -126,6 +126,12 @@ export const MessageHeaders = {
   referralId: 'wissel-referral-id',
   caseId: 'wissel-case-id',
   dispatchId: 'wissel-dispatch-id',
+  /**
+   * Unique per outbound message, the same on a redelivery: recipients drop repeats by it.
+   * A dispatch's is its dispatch id; a lifecycle message has its own, and its
+   * wissel-dispatch-id names the dispatch it is about.
+   */
+  messageId: 'wissel-message-id',
   recipient: 'wissel-recipient',
   reason: 'wissel-dlq-reason',
 } as const;

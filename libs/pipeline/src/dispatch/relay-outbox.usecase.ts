@@ -1,7 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ROUTING_RULES, WisselConfig } from '@wissel/config';
 import { type RecipientDelivery, type RoutingRules } from '@wissel/domain';
-import { MESSAGE_PUBLISHER, publishFailureOf, type MessagePublisher } from '@wissel/messaging';
+import {
+  MESSAGE_PUBLISHER,
+  MessageHeaders,
+  publishFailureOf,
+  type MessagePublisher,
+} from '@wissel/messaging';
 import {
   OutboxRepository,
   type AttemptOutcome,
@@ -186,7 +191,7 @@ export class RelayOutboxUseCase {
           topic: row.topic,
           key: row.messageKey,
           value: message.text,
-          headers: { ...row.headers, ...message.headers },
+          headers: { ...outboundHeaders(row), ...message.headers },
         })),
       );
       for (const { row } of chunk) {
@@ -248,7 +253,7 @@ export class RelayOutboxUseCase {
           url: target.url,
           timeoutMs: target.timeoutMs ?? this.config.WEBHOOK_TIMEOUT_MS,
           dispatchId: row.dispatchId,
-          headers: row.headers,
+          headers: outboundHeaders(row),
           message,
           created,
         });
@@ -358,4 +363,12 @@ function byBytes(items: Outgoing[], maxBytes: number): Outgoing[][] {
   }
   if (chunk.length > 0) chunks.push(chunk);
   return chunks;
+}
+
+/**
+ * The row's headers and its message id: the outbox row's own id, unique per message (a
+ * dispatch's is its dispatch id, a lifecycle message's its messageId).
+ */
+function outboundHeaders(row: PendingDispatch): Record<string, string> {
+  return { ...row.headers, [MessageHeaders.messageId]: row.dispatchId };
 }

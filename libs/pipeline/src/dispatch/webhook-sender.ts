@@ -27,7 +27,7 @@ export interface WebhookRequest {
  * POSTs a signed dispatch to a recipient's webhook: the canonical JSON body with Wissel's
  * JSON signature headers (as on Kafka), an RFC 9421 signature with Wissel's key (keyid =
  * the JWKS kid) over method, URL, Content-Digest, Content-Type and Idempotency-Key (the
- * dispatch id: the receiver drops repeats by it). Redirects are never followed.
+ * outbox row's message id: the receiver drops repeats by it). Redirects are never followed.
  */
 @Injectable()
 export class WebhookSender {
