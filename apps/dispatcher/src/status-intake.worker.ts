@@ -9,11 +9,12 @@ import { WisselConfig } from '@wissel/config';
 import {
   ConsumerRegistry,
   ConsumerRunner,
+  guardAgainstPoison,
   MESSAGE_CONSUMER_FACTORY,
   Topics,
   type MessageConsumerFactory,
 } from '@wissel/messaging';
-import { HandleStatusMessagesUseCase } from '@wissel/pipeline';
+import { HandleStatusMessagesUseCase, PoisonParking } from '@wissel/pipeline';
 
 /**
  * Binds referrals.status.v1 (recipients' acks) to the lifecycle. Its own consumer group
@@ -31,6 +32,7 @@ export class StatusIntakeWorker implements OnApplicationBootstrap, OnModuleDestr
     private readonly config: WisselConfig,
     private readonly topics: Topics,
     private readonly statuses: HandleStatusMessagesUseCase,
+    private readonly poison: PoisonParking,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -39,9 +41,9 @@ export class StatusIntakeWorker implements OnApplicationBootstrap, OnModuleDestr
     this.runner = new ConsumerRunner(consumer, 'status intake', this.logger);
     this.runner.start(
       () => [this.topics.statusIn],
-      async (messages) => {
+      guardAgainstPoison(async (messages) => {
         await this.statuses.execute(messages);
-      },
+      }, this.poison.policy('status intake')),
     );
   }
 

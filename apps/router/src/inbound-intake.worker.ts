@@ -9,6 +9,7 @@ import { WisselConfig } from '@wissel/config';
 import {
   ConsumerRegistry,
   ConsumerRunner,
+  guardAgainstPoison,
   MESSAGE_CONSUMER_FACTORY,
   Topics,
   type InboundMessage,
@@ -19,6 +20,7 @@ import {
   HandlePoliceHoldMessagesUseCase,
   ImportKnownHashesUseCase,
   IntakeReferralsUseCase,
+  PoisonParking,
 } from '@wissel/pipeline';
 import { PartnerLanes } from './partner-lanes';
 
@@ -48,6 +50,7 @@ export class InboundIntakeWorker implements OnApplicationBootstrap, OnModuleDest
     private readonly holds: HandlePoliceHoldMessagesUseCase,
     private readonly geo: GeoServices,
     private readonly partnerLanes: PartnerLanes,
+    private readonly poison: PoisonParking,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -59,12 +62,12 @@ export class InboundIntakeWorker implements OnApplicationBootstrap, OnModuleDest
     const handlers = this.handlers();
     this.runner.start(
       () => [...handlers.keys()],
-      async (messages) => {
+      guardAgainstPoison(async (messages) => {
         const handle = handlers.get(messages[0]!.topic);
         // Unreachable (we subscribe only to these topics), but never guess.
         if (!handle) throw new Error(`no handler is bound to topic ${messages[0]!.topic}`);
         await handle(messages);
-      },
+      }, this.poison.policy('intake')),
       // The data sets are opened once, before the first batch: no referral is decided
       // without them. Until then readiness says why (geo_data).
       () => this.geo.open(),

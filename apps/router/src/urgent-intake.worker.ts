@@ -9,11 +9,12 @@ import { WisselConfig } from '@wissel/config';
 import {
   ConsumerRegistry,
   ConsumerRunner,
+  guardAgainstPoison,
   MESSAGE_CONSUMER_FACTORY,
   Topics,
   type MessageConsumerFactory,
 } from '@wissel/messaging';
-import { GeoServices, IntakeReferralsUseCase } from '@wissel/pipeline';
+import { GeoServices, IntakeReferralsUseCase, PoisonParking } from '@wissel/pipeline';
 import { PartnerLanes } from './partner-lanes';
 
 /**
@@ -36,6 +37,7 @@ export class UrgentIntakeWorker implements OnApplicationBootstrap, OnModuleDestr
     private readonly intake: IntakeReferralsUseCase,
     private readonly geo: GeoServices,
     private readonly partnerLanes: PartnerLanes,
+    private readonly poison: PoisonParking,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -47,9 +49,9 @@ export class UrgentIntakeWorker implements OnApplicationBootstrap, OnModuleDestr
     const owners = new Map(this.partnerLanes.urgent(true).map((l) => [l.topic, l.owner]));
     this.runner.start(
       () => [this.topics.urgentIn, ...owners.keys()],
-      async (messages) => {
+      guardAgainstPoison(async (messages) => {
         await this.intake.execute('canonical', messages, owners.get(messages[0]!.topic));
-      },
+      }, this.poison.policy('urgent intake')),
       () => this.geo.open(),
     );
   }

@@ -16,3 +16,5 @@ export * from './kafka/acl-plan';
 export * from './kafka/kafka-partners-file';
 export * from './kafka/acl-provisioner';
 export * from './publish-failure';
+export * from './transient-failure';
+export * from './poison-guard';

@@ -1,5 +1,6 @@
 export * from './dead-letter-reason';
 export * from './intake/dead-letter-writer';
+export * from './intake/poison-parking';
 export * from './intake/intake-referrals.usecase';
 export * from './intake/prepare-dispatches';
 export * from './dispatch/relay-outbox.usecase';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DataProtectionModule } from './data-protection/data-protection.module';
 import { DeadLetterWriter } from './intake/dead-letter-writer';
+import { PoisonParking } from './intake/poison-parking';
 import { IntakeReferralsUseCase } from './intake/intake-referrals.usecase';
 import { ImportKnownHashesUseCase } from './intake/import-known-hashes.usecase';
 import { KnownMaterial } from './intake/known-material';
@@ -21,11 +22,17 @@ import {
   providers: [
     IntakeReferralsUseCase,
     DeadLetterWriter,
+    PoisonParking,
     PdqCaseIndex,
     KnownMaterial,
     ImportKnownHashesUseCase,
     ...JURISDICTION_PROVIDERS,
   ],
-  exports: [IntakeReferralsUseCase, ImportKnownHashesUseCase, ...JURISDICTION_EXPORTS],
+  exports: [
+    IntakeReferralsUseCase,
+    ImportKnownHashesUseCase,
+    PoisonParking,
+    ...JURISDICTION_EXPORTS,
+  ],
 })
 export class PipelineModule {}

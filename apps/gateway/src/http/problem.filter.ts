@@ -7,7 +7,7 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import { BaseExceptionFilter, HttpAdapterHost } from '@nestjs/core';
-import { summarise } from '@wissel/messaging';
+import { isTransientFailure, summarise } from '@wissel/messaging';
 import {
   DependencyUnavailableError,
   PartnerApiError,
@@ -94,7 +94,7 @@ export class ProblemFilter implements ExceptionFilter {
       if (isProblem(body)) return { problem: body };
       return { problem: problemOfStatus(error.getStatus(), error.message) };
     }
-    if (looksLikeOutage(error)) {
+    if (isTransientFailure(error)) {
       const outage = new DependencyUnavailableError(
         'dependency_unavailable',
         'a dependency of the gateway is unavailable; nothing was accepted, retry later',
@@ -111,23 +111,4 @@ export class ProblemFilter implements ExceptionFilter {
 function isProblem(body: unknown): body is ProblemDetails {
   const b = body as Partial<ProblemDetails> | null;
   return typeof b?.type === 'string' && typeof b.code === 'string' && typeof b.status === 'number';
-}
-
-// SQLSTATE classes of a database that is away or overloaded (connection exception,
-// insufficient resources, operator intervention, system error), and socket errors.
-const OUTAGE_SQLSTATE = /^(08|53|57|58)/;
-const OUTAGE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
-
-function looksLikeOutage(error: unknown): boolean {
-  const { name, code } = summarise(error);
-  if (code !== undefined && (OUTAGE_SQLSTATE.test(code) || OUTAGE_ERRNO.has(code))) return true;
-  if (name.startsWith('Kafka')) return true;
-  const message = (error as { message?: unknown } | null)?.message;
-  // node-postgres' own words when the pool cannot connect or a connection drops.
-  return (
-    typeof message === 'string' &&
-    /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/.test(
-      message,
-    )
-  );
 }

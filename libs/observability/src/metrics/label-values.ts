@@ -29,6 +29,7 @@ export const DEAD_LETTER_REASONS = [
   'media_bytes_forbidden',
   'storage_rejected',
   'source_system_not_owned',
+  'processing_failed',
 ] as const;
 
 /** Intake stages timed per batch; `batch` is the whole of one batch. */
@@ -89,7 +90,7 @@ type Exactly<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? tru
 const checks: Array<true> = [
   true satisfies Exactly<
     (typeof DEAD_LETTER_REASONS)[number],
-    RejectionCode | 'storage_rejected' | 'source_system_not_owned'
+    RejectionCode | 'storage_rejected' | 'source_system_not_owned' | 'processing_failed'
   >,
   true satisfies Exactly<(typeof DEDUP_LAYERS)[number], Exclude<CaseLayer, 'new'> | 'source_id'>,
   true satisfies Exactly<(typeof RECIPIENT_KINDS)[number], RecipientKind>,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LifecyclePersistenceModule } from '@wissel/persistence';
 import { DeadLetterWriter } from '../intake/dead-letter-writer';
+import { PoisonParking } from '../intake/poison-parking';
 import { GeoModule } from '../jurisdiction/geo.module';
 import { RoutingFactsGatherer } from '../jurisdiction/routing-facts-gatherer';
 import { HandleStatusMessagesUseCase } from './handle-status-messages.usecase';
@@ -34,8 +35,9 @@ const USE_CASES = [
     // Stateless helpers the pipeline module keeps to itself; one more instance is harmless.
     RoutingFactsGatherer,
     DeadLetterWriter,
+    PoisonParking,
     ...USE_CASES,
   ],
-  exports: [LifecycleClock, ...USE_CASES],
+  exports: [LifecycleClock, PoisonParking, ...USE_CASES],
 })
 export class LifecycleModule {}
