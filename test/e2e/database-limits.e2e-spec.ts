@@ -74,6 +74,11 @@ describe('database limits', () => {
         WHERE d.held AND d.evidence->'facts'->'holds' @> jsonb_build_array(jsonb_build_object('id', 'h-1'::text))`,
       'ix_decision_held_holds',
     ],
+    [
+      'every held decision (the hold sweeper, each minute)',
+      `SELECT d.referral_id FROM decision d WHERE d.held`,
+      'ix_decision_held',
+    ],
   ])('answers %s from an index', async (_question, sql, index) => {
     // With sequential scans priced out, the plan names the index if there is one to use.
     await stack.db.query(`SET enable_seqscan = off`);

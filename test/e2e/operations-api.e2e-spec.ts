@@ -18,6 +18,7 @@ const ZONE = {
   // LeaseWeb Netherlands B.V., AS60781: NL / NL.
   'held.ops.test': [{ type: 'A' as const, address: '95.211.184.10' }],
   'expiring.ops.test': [{ type: 'A' as const, address: '95.211.184.10' }],
+  'stranded.ops.test': [{ type: 'A' as const, address: '95.211.184.10' }],
   // Cloudflare, AS13335: a CDN edge.
   'shop.cdn-ops.test': [{ type: 'A' as const, address: '104.16.0.1' }],
   'blog.cdn-ops.test': [{ type: 'A' as const, address: '104.16.0.2' }],
@@ -191,6 +192,31 @@ describe('operations API: holds, decision records, origin disclosures', () => {
     expect(hold.body).toMatchObject({ liftedBy: 'expiry' });
     // Ended once: a second run finds nothing to end.
     expect((await release.execute(new Date(expiresAt.getTime() + 2000))).expired).toBe(0);
+  });
+
+  it('releases a referral a lifted hold left held (the lift committed, its re-decisions did not run)', async () => {
+    const set = await operator('POST', '/admin/holds', {
+      kind: 'domain',
+      value: 'stranded.ops.test',
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      setBy: 'nl-police/tbkk-18',
+    });
+    expect(set.status).toBe(201);
+    const id = await routed('https://stranded.ops.test/c.jpg');
+    expect((await record(id)).decisions[0]).toMatchObject({ rule: 'police_hold', held: true });
+    // The lift commits; the process dies before it decides the held referrals again.
+    await stack.db.query(
+      `UPDATE police_hold SET lifted_at = now(), lifted_by = 'nl-police/tbkk-18' WHERE id = $1`,
+      [(set.body as { id: string }).id],
+    );
+    const release = router.get(ReleaseExpiredHoldsUseCase);
+    expect(await release.execute(new Date())).toEqual({ expired: 0, released: 1 });
+    expect((await record(id)).decisions[0]).toMatchObject({
+      cause: 'hold_lifted',
+      rule: 'hosted_at_home',
+      recipients: ['nl-hotline'],
+    });
+    expect((await release.execute(new Date())).released).toBe(0);
   });
 
   it('answers bad hold requests with the field at fault, and unknown ids with 404', async () => {

@@ -3,8 +3,9 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
 /**
  * Indexes for questions asked on every decision and lifecycle step: "is this decision
  * still in force?" (no later decision supersedes it), a referral's dispatch states (the
- * retention purge's protection check, custody records), and the decisions a police hold
- * holds (a partial GIN index over the hold ids in the evidence). Built CONCURRENTLY, outside
+ * retention purge's protection check, custody records), the decisions a police hold holds
+ * (a partial GIN index over the hold ids in the evidence), and every held decision (the
+ * hold sweeper's question, each minute). Built CONCURRENTLY, outside
  * a transaction, so a large production table keeps taking writes while its index is built.
  */
 export class QueryIndexes1765324800000 implements MigrationInterface {
@@ -24,9 +25,13 @@ export class QueryIndexes1765324800000 implements MigrationInterface {
       `CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_decision_held_holds
          ON decision USING gin ((evidence -> 'facts' -> 'holds') jsonb_path_ops) WHERE held`,
     );
+    await q.query(
+      `CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_decision_held ON decision (referral_id) WHERE held`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX CONCURRENTLY IF EXISTS ix_decision_held`);
     await q.query(`DROP INDEX CONCURRENTLY IF EXISTS ix_decision_held_holds`);
     await q.query(`DROP INDEX CONCURRENTLY IF EXISTS ix_dispatch_state_referral`);
     await q.query(`DROP INDEX CONCURRENTLY IF EXISTS ix_decision_supersedes`);

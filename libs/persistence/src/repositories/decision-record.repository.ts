@@ -129,6 +129,21 @@ export class DecisionRecordRepository {
     );
   }
 
+  /**
+   * Referrals of open cases whose decision in force is held, but by no hold still in
+   * force: left behind when a lift committed and its re-decisions did not run (a crash in
+   * between), or when an intake read a hold just before it was lifted.
+   */
+  async heldByEndedHolds(now: Date): Promise<ReferralForRedecision[]> {
+    return this.forRedecision(
+      `d.held AND NOT EXISTS (
+         SELECT 1 FROM jsonb_array_elements(coalesce(d.evidence->'facts'->'holds', '[]')) h
+           JOIN police_hold p ON p.id::text = h->>'id'
+          WHERE p.lifted_at IS NULL AND p.expires_at > $1)`,
+      [now],
+    );
+  }
+
   private forRedecision(condition: string, params: unknown[]): Promise<ReferralForRedecision[]> {
     return this.dataSource
       .query(
