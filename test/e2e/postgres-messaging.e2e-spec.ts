@@ -98,4 +98,50 @@ describe('Postgres messaging adapter', () => {
     await c.stop();
     expect(await stack.committedOffset('stopping', topic)).toBe(1n);
   });
+
+  it('bounds a batch in bytes as well as in count: a backlog of large messages comes in slices', async () => {
+    const topic = 'pg.bytes';
+    const big = 'x'.repeat(100 * 1024);
+    await publisher.publish(
+      Array.from({ length: 7 }, (_, i) => ({ topic, key: 'k', value: `${i}${big}`, headers: {} })),
+    );
+    const sizes: number[] = [];
+    const c = new PostgresConsumer(
+      {
+        groupId: 'bytes',
+        databaseUrl: stack.env.DATABASE_URL!,
+        pollMs: 50,
+        batchSize: 10,
+        maxBatchBytes: 250 * 1024,
+      },
+      logger,
+    );
+    consumers.push(c);
+    await c.start([topic], async (messages) => {
+      sizes.push(messages.length);
+    });
+    await eventually(async () => sizes.reduce((a, b) => a + b, 0) === 7, 'all seven handled');
+    // 100 KiB each, 250 KiB a batch: two at a time, in order, none lost.
+    expect(sizes).toEqual([2, 2, 2, 1]);
+  });
+
+  it('keeps taking the other topics while one topic keeps failing', async () => {
+    const [failing, healthy] = ['pg.failing', 'pg.healthy'];
+    await publisher.publish([
+      { topic: failing, key: 'k', value: 'bad', headers: {} },
+      { topic: healthy, key: 'k', value: 'good-1', headers: {} },
+    ]);
+    const handled: string[] = [];
+    const c = consumer('fairness');
+    // The failing topic comes first in the subscription, so a failure there used to end
+    // every round before the healthy topic's turn.
+    await c.start([failing, healthy], async (messages) => {
+      if (messages[0]!.topic === failing) throw new Error('always');
+      handled.push(...values(messages));
+    });
+    await eventually(async () => handled.includes('good-1'), 'the healthy topic handled');
+    await publisher.publish([{ topic: healthy, key: 'k', value: 'good-2', headers: {} }]);
+    await eventually(async () => handled.includes('good-2'), 'and again');
+    expect(await stack.committedOffset('fairness', failing)).toBeLessThanOrEqual(0n);
+  });
 });

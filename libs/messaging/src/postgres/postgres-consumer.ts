@@ -18,10 +18,14 @@ export interface PostgresConsumerOptions {
   connection?: Partial<DatabaseConnectionSettings>;
   /** How often to look for messages when no notification arrived, in ms. */
   pollMs: number;
+  /** Most messages in one batch (500). */
   batchSize?: number;
+  /** Most bytes of message values in one batch (8 MiB); a larger message goes alone. */
+  maxBatchBytes?: number;
 }
 
 const DEFAULT_BATCH_SIZE = 500;
+const DEFAULT_MAX_BATCH_BYTES = 8 * 1024 * 1024;
 const FIRST_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 30_000;
 
@@ -93,6 +97,9 @@ export class PostgresConsumer implements MessageConsumer {
     return client;
   }
 
+  /** Topics whose last batch was rejected: not tried again before this time. */
+  private readonly resting = new Map<string, { until: number; backoff: number }>();
+
   private async run(handler: BatchHandler): Promise<void> {
     let backoff = 0;
     while (!this.stopping) {
@@ -102,7 +109,7 @@ export class PostgresConsumer implements MessageConsumer {
         this.state = 'running';
         for (const topic of this.topics) {
           if (this.stopping) break;
-          more = (await this.round(client, topic, handler)) || more;
+          more = (await this.topicRound(client, topic, handler)) || more;
         }
         backoff = 0;
       } catch (error) {
@@ -121,6 +128,28 @@ export class PostgresConsumer implements MessageConsumer {
     this.state = 'stopped';
   }
 
+  /**
+   * One topic's turn. A rejected batch rests that topic alone (backoff doubling to 30 s)
+   * and the other topics go on: one failing topic never starves the ones after it.
+   */
+  private async topicRound(client: Client, topic: string, handler: BatchHandler) {
+    const rest = this.resting.get(topic);
+    if (rest && rest.until > Date.now()) return false;
+    try {
+      const more = await this.round(client, topic, handler);
+      this.resting.delete(topic);
+      return more;
+    } catch (error) {
+      if (!(error instanceof HandlerError)) throw error;
+      const backoff = Math.min(
+        Math.max((rest?.backoff ?? 0) * 2, FIRST_BACKOFF_MS),
+        MAX_BACKOFF_MS,
+      );
+      this.resting.set(topic, { until: Date.now() + backoff, backoff });
+      return false;
+    }
+  }
+
   /** One batch of one topic; true when the batch was full (more is likely waiting). */
   private async round(client: Client, topic: string, handler: BatchHandler): Promise<boolean> {
     // Large batches (W9): the intake's cost per batch (one transaction, one commit, a few
@@ -137,17 +166,31 @@ export class PostgresConsumer implements MessageConsumer {
       );
       // Another member of the group has this topic's batch in hand.
       if (owned.rows.length === 0) return false;
+      // Bounded in count and in bytes (a backlog of large messages must not fill memory):
+      // the first message always, then as many as fit in maxBatchBytes.
       const { rows } = await client.query<{
         offset: string;
         key: string | null;
         value: Buffer | null;
         headers: Record<string, string>;
         produced_at: Date;
+        cut: boolean;
       }>(
-        `SELECT "offset", key, value, headers, produced_at FROM message_log
-          WHERE topic = $1 AND partition = 0 AND "offset" >= $2
-          ORDER BY "offset" LIMIT $3`,
-        [topic, owned.rows[0]!.next_offset, batchSize],
+        `SELECT "offset", key, value, headers, produced_at, count(*) OVER () < fetched AS cut
+           FROM (SELECT m.*, count(*) OVER () AS fetched,
+                        row_number() OVER (ORDER BY "offset") AS n,
+                        sum(coalesce(octet_length(value), 0)) OVER (ORDER BY "offset") AS bytes
+                   FROM (SELECT "offset", key, value, headers, produced_at FROM message_log
+                          WHERE topic = $1 AND partition = 0 AND "offset" >= $2
+                          ORDER BY "offset" LIMIT $3) m) b
+          WHERE n = 1 OR bytes <= $4
+          ORDER BY "offset"`,
+        [
+          topic,
+          owned.rows[0]!.next_offset,
+          batchSize,
+          this.options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
+        ],
       );
       if (rows.length === 0) return false;
       const messages: InboundMessage[] = rows.map((r) => ({
@@ -174,7 +217,7 @@ export class PostgresConsumer implements MessageConsumer {
       );
       await client.query('COMMIT');
       done = true;
-      return rows.length === batchSize;
+      return rows.length === batchSize || rows[0]!.cut;
     } finally {
       if (!done) await client.query('ROLLBACK').catch(() => undefined);
     }
