@@ -21,6 +21,14 @@ export class CaseRepository {
     );
   }
 
+  /** PDQ rows by id: gaps the index saw, filled by transactions that committed later. */
+  async pdqRowsById(ids: string[]): Promise<PdqRow[]> {
+    return this.dataSource.query(
+      `SELECT id::text, case_id AS "caseId", pdq FROM media_pdq WHERE id = ANY($1::bigint[]) ORDER BY id`,
+      [ids],
+    );
+  }
+
   /**
    * Records confirmed removal of a case's material (acknowledgements, W6). A later report
    * of the same URL then starts a new incident linked to this case.

@@ -33,3 +33,30 @@ describe('PdqCaseIndex', () => {
     expect(stored.reads).toBe(2);
   });
 });
+
+describe('PdqCaseIndex: rows committed out of id order', () => {
+  const config = { PDQ_MAX_DISTANCE: 31 } as WisselConfig;
+  const OTHER = '0'.repeat(64);
+
+  /** Stored rows as a reader sees them: only those committed so far. */
+  class CommittedRows extends StoredRows {
+    async pdqRowsById(ids: string[]): Promise<PdqRow[]> {
+      return this.rows.filter((r) => ids.includes(r.id));
+    }
+  }
+
+  it('finds a row that committed after a higher id was read', async () => {
+    const stored = new CommittedRows();
+    const index = new PdqCaseIndex(config, stored as unknown as CaseRepository);
+    // id 2 is still in its transaction when 3 is read.
+    stored.rows.push(
+      { id: '1', caseId: 'case-1', pdq: OTHER },
+      { id: '3', caseId: 'case-3', pdq: OTHER },
+    );
+    expect((await index.forBatch([PDQ])).casesNear([PDQ])).toEqual([]);
+    stored.rows.push({ id: '2', caseId: 'case-2', pdq: PDQ });
+    expect((await index.forBatch([PDQ])).casesNear([PDQ])).toEqual(['case-2']);
+    // Found once: not added twice.
+    expect((await index.forBatch([PDQ])).casesNear([PDQ])).toEqual(['case-2']);
+  });
+});
