@@ -11,6 +11,7 @@ import {
   loadKafkaPartners,
   provisionTopics,
   Topics,
+  topicSpec,
 } from '@wissel/messaging';
 
 async function main(): Promise<void> {
@@ -30,10 +31,7 @@ async function main(): Promise<void> {
       rules.recipients.keys(),
       loadKafkaPartners(config.KAFKA_PARTNERS_FILE),
     ),
-    {
-      partitions: config.KAFKA_TOPIC_PARTITIONS,
-      replicationFactor: config.KAFKA_REPLICATION_FACTOR,
-    },
+    topicSpec(config),
   );
   console.log(created.length ? `created topics: ${created.join(', ')}` : 'all topics exist');
 }

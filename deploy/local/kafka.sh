@@ -139,7 +139,9 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 share.coordinator.state.topic.replication.factor=1
 group.initial.rebalance.delay.ms=0
-log.segment.bytes=1048576
+# Small segments keep a test broker's disk small, but a segment must hold the largest
+# record batch a topic takes (max.message.bytes: a 5 MiB referral's dead letter in base64).
+log.segment.bytes=16777216
 log.cleaner.dedupe.buffer.size=16777216
 EOF
   } >"$run/server.properties"

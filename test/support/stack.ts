@@ -14,8 +14,8 @@ import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { Kafka, logLevel, Partitioners, type KafkaMessage, type Producer } from 'kafkajs';
 import { Client } from 'pg';
-import { loadRoutingRules } from '@wissel/config';
-import { MESSAGE_CHANNEL, provisionTopics, Topics } from '@wissel/messaging';
+import { loadConfig, loadRoutingRules } from '@wissel/config';
+import { MESSAGE_CHANNEL, provisionTopics, Topics, topicSpec } from '@wissel/messaging';
 import { DispatcherModule } from '../../apps/dispatcher/src/dispatcher.module';
 import { GATEWAY_APP_OPTIONS } from '../../apps/gateway/src/gateway-app-options';
 import { GatewayModule } from '../../apps/gateway/src/gateway.module';
@@ -127,8 +127,8 @@ export class TestStack {
       stack.kafka,
       stack.topics.all(loadRoutingRules(ROUTING_CONFIG).recipients.keys()),
       {
+        ...topicSpec({ ...loadConfig(stack.env), KAFKA_REPLICATION_FACTOR: 1 }),
         partitions: options.partitions ?? 1,
-        replicationFactor: 1,
       },
     );
     return stack;

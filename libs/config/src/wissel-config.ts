@@ -135,6 +135,17 @@ export class WisselConfig {
   @Max(10)
   KAFKA_REPLICATION_FACTOR = 1;
 
+  /**
+   * retention.ms of each topic Wissel creates, in days: longer than the longest outage of a
+   * consumer you promise to ride out (a recipient on holiday, a router down over a long
+   * weekend); the broker's default is 7.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  KAFKA_TOPIC_RETENTION_DAYS = 14;
+
   // Kafka security (W10): SASL user per app, TLS; see docs/kafka-security.md.
 
   /** SASL mechanism for the Kafka connection; empty: no SASL (a local broker). */
