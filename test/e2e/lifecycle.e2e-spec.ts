@@ -77,12 +77,13 @@ describe('dispatch lifecycle: acks, notice clock, escalation, moves, hoster moni
   });
 
   /** Routes a referral for one URL; answers its id and its dispatch id to `recipient`. */
-  async function dispatched(url: string, recipient = 'nl-hotline') {
+  async function dispatched(url: string, recipient = 'nl-hotline', media?: unknown[]) {
     const referral = canonicalReferral({
       sourceRef: { system: 'LIFECYCLE-TEST', id: `L-${randomUUID()}` },
       via: [],
       locators: [{ kind: 'web_page', url }],
       hints: {},
+      ...(media ? { media } : {}),
     });
     await stack.produce(stack.topics.canonicalIn, [asMessage(referral)]);
     const referralId = await eventually(async () => {
@@ -570,5 +571,81 @@ describe('dispatch lifecycle: acks, notice clock, escalation, moves, hoster moni
         stuck.map((r) => r.dispatch_id),
       ]);
     }
+  });
+
+  it('closes a case on confirmed removal: the same URL reported again is a re-upload, noticed again', async () => {
+    const url = 'https://nl.lifecycle.test/reupload.jpg';
+    const first = await dispatched(url);
+    clock.set(T0 + 86 * HOUR);
+    await sendAcks({
+      dispatchId: first.dispatchId,
+      recipient: 'nl-hotline',
+      kind: 'removed',
+      at: at(86 * HOUR),
+    });
+    await stateIs(first.dispatchId, 'removed');
+    const caseOf = async (referralId: string) => {
+      const { rows } = await stack.db.query<{
+        case_id: string;
+        layer: string;
+        status: string;
+        previous_case_id: string | null;
+      }>(
+        `SELECT cs.case_id, cs.layer, c.status, c.previous_case_id
+           FROM case_source cs JOIN "case" c ON c.id = cs.case_id WHERE cs.referral_id = $1`,
+        [referralId],
+      );
+      return rows[0]!;
+    };
+    const old = await eventually(async () => {
+      const row = await caseOf(first.referralId);
+      return row.status === 'removed' ? row : undefined;
+    }, 'the case removed');
+
+    // Re-uploaded and reported again: a new incident linked to the old one, and a new notice.
+    const again = await dispatched(url);
+    expect(await caseOf(again.referralId)).toMatchObject({
+      layer: 'reupload',
+      status: 'open',
+      previous_case_id: old.case_id,
+    });
+    expect(again.dispatchId).not.toBe(first.dispatchId);
+  });
+
+  it('keeps a case open while another of its removal dispatches is live', async () => {
+    const media = [{ hashes: { sha256: randomBytes(32).toString('hex') } }];
+    // Two pages with the same image: one case, two notices.
+    const a = await dispatched('https://nl.lifecycle.test/pair-a.jpg', 'nl-hotline', media);
+    const b = await dispatched('https://nl.lifecycle.test/pair-b.jpg', 'nl-hotline', media);
+    const statusOf = async () => {
+      const { rows } = await stack.db.query<{ status: string }>(
+        `SELECT c.status FROM case_source cs JOIN "case" c ON c.id = cs.case_id
+          WHERE cs.referral_id = ANY($1) GROUP BY c.status`,
+        [[a.referralId, b.referralId]],
+      );
+      return rows.map((r) => r.status);
+    };
+    expect(await statusOf()).toEqual(['open']);
+    await sendAcks({
+      dispatchId: a.dispatchId,
+      recipient: 'nl-hotline',
+      kind: 'removed',
+      at: at(86 * HOUR),
+    });
+    await stateIs(a.dispatchId, 'removed');
+    expect(await statusOf()).toEqual(['open']);
+    await sendAcks({
+      dispatchId: b.dispatchId,
+      recipient: 'nl-hotline',
+      kind: 'removed',
+      at: at(86 * HOUR),
+    });
+    await stateIs(b.dispatchId, 'removed');
+    expect(
+      await eventually(
+        async () => ((await statusOf())[0] === 'removed' ? true : undefined),
+        'the case removed',
+      ),
+    ).toBe(true);
   });
 });

@@ -72,6 +72,8 @@ describe('applyAck: the normal path', () => {
     expect(removed!.state).toMatchObject({ status: 'removed', endedAt: at(20) });
     expect(removed!.effects).toEqual([
       { type: 'stop_notice_clock', dispatchId: DISPATCH, endedAs: 'removed' },
+      // The material is gone: the case closes (if nothing else of it is live).
+      { type: 'case_removed', caseId: 'case-1', dispatchId: DISPATCH, at: at(20) },
     ]);
   });
 
@@ -102,7 +104,9 @@ describe('applyAck: skipped stages', () => {
   it('accepts removed straight after dispatch, with no clock to stop', () => {
     const step = applied(applyAck(dispatch(), ack('removed', 3), at(3)));
     expect(step.state).toMatchObject({ status: 'removed', endedAt: at(3) });
-    expect(step.effects).toEqual([]);
+    expect(step.effects).toEqual([
+      { type: 'case_removed', caseId: 'case-1', dispatchId: DISPATCH, at: at(3) },
+    ]);
   });
 });
 
@@ -181,6 +185,7 @@ describe('applyAck: endings', () => {
         caseId: 'case-1',
         endedAs: 'removed',
       },
+      { type: 'case_removed', caseId: 'case-1', dispatchId: DISPATCH, at: at(30) },
     ]);
   });
 });

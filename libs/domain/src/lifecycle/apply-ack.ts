@@ -103,7 +103,10 @@ function forward(state: DispatchState, ack: DispatchAck, policy: NoticeClockPoli
     }
     case 'removed': {
       const ended = endDispatch(state, 'removed', ack.at);
-      return applied(ended.state, ended.effects);
+      return applied(ended.state, [
+        ...ended.effects,
+        { type: 'case_removed', caseId: state.caseId, dispatchId: state.dispatchId, at: ack.at },
+      ]);
     }
     case 'moved': {
       const ended = endDispatch(state, 'moved', ack.at, {

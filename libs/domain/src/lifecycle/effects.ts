@@ -40,6 +40,12 @@ export type LifecycleEffect =
       caseId: string;
       endedAs: DispatchStatus;
     }
+  /**
+   * The recipient confirmed the material is gone: the case is removed once none of its
+   * other removal dispatches is still live, so that a re-upload starts a new incident
+   * (with its own notice) instead of joining a case whose notice is done.
+   */
+  | { type: 'case_removed'; caseId: string; dispatchId: string; at: Date }
   /** Tell the recipient Wissel ended the dispatch (e.g. withdrawn for a police hold: stop). */
   | {
       type: 'notify_recipient_closed';

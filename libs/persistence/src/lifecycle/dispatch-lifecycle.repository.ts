@@ -51,6 +51,11 @@ export interface LifecycleTx {
   appendAck(entry: AckLogEntry): Promise<void>;
   /** Writes outbox rows; the relay publishes them after the commit. */
   enqueue(rows: OutboxRow[]): Promise<void>;
+  /**
+   * Marks the case removed, unless another of its removal dispatches (besides this one) is
+   * still live: sent and not yet ended. Says whether it did.
+   */
+  markCaseRemoved(caseId: string, dispatchId: string, at: Date): Promise<boolean>;
 }
 
 /** An open notice as the clock reads it. */
@@ -237,6 +242,21 @@ export class DispatchLifecycleRepository {
   }
 }
 
+/**
+ * The case's other dispatches that ask for removal and have not ended: not dead-lettered,
+ * and no state row yet (not acknowledged) or one still live. $1: the case, $2: the
+ * dispatch whose removal is being confirmed.
+ */
+const LIVE_REMOVAL_DISPATCHES = `
+  SELECT 1 FROM case_source cs
+    JOIN outbox o ON o.referral_id = cs.referral_id
+    LEFT JOIN dispatch_state s ON s.dispatch_id = o.dispatch_id
+   WHERE cs.case_id = $1 AND o.dispatch_id <> $2
+     AND o.payload->>'schema' = 'wissel.dispatch/1' AND o.dead_lettered_at IS NULL
+     AND EXISTS (SELECT 1 FROM jsonb_array_elements(o.payload->'decision'->'routes') r
+                  WHERE r->>'purpose' = 'removal')
+     AND (s.status IS NULL OR s.status IN ('dispatched', 'received', 'notice_sent', 'escalated'))`;
+
 // Stateless; the lifecycle's transactions record their changes through it.
 const audit = new AuditTrail();
 
@@ -273,6 +293,19 @@ class ManagerTx implements LifecycleTx {
         redecision: record.redecision?.reason ?? null,
       },
     });
+  }
+
+  async markCaseRemoved(caseId: string, dispatchId: string, at: Date): Promise<boolean> {
+    const rows = (await this.manager.query(
+      `WITH changed AS (
+         UPDATE "case" c SET status = 'removed', removed_at = $3
+          WHERE c.id = $1 AND c.status = 'open'
+            AND NOT EXISTS (${LIVE_REMOVAL_DISPATCHES})
+          RETURNING c.id)
+       SELECT * FROM changed`,
+      [caseId, dispatchId, at],
+    )) as unknown[];
+    return rows.length > 0;
   }
 
   async seenKafkaAck(source: string): Promise<boolean> {

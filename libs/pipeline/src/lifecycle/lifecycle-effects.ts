@@ -66,6 +66,9 @@ export class LifecycleEffects {
             });
           }
           break;
+        case 'case_removed':
+          await tx.markCaseRemoved(effect.caseId, effect.dispatchId, effect.at);
+          break;
         case 'notify_recipient_closed':
           messages.push({
             ...base,
