@@ -79,6 +79,33 @@ describe('de-duplication and cases', () => {
     });
   });
 
+  it('notices only the new URL of a report that repeats one under notice', async () => {
+    const held = `https://img.pics-host.example/${hex(8)}/held.jpg`;
+    const fresh = `https://img.pics-host.example/${hex(8)}/new.jpg`;
+    const both = canonicalReferral({
+      sourceRef: { system: 'ECO', id: `ECO-${randomUUID()}` },
+      locators: [
+        { url: held, kind: 'media_file', granularity: 'file' },
+        { url: fresh, kind: 'media_file', granularity: 'file' },
+      ],
+      media: [],
+      hints: { hostingCountry: 'NL' },
+    });
+    const [, second] = await route(referral(held), both);
+    expect(second).toMatchObject({ layer: 'url', recipients: ['nl-hotline'] });
+    const { rows } = await stack.db.query<{
+      routes: Array<{ purpose: string; locators: number[] }>;
+    }>(
+      `SELECT o.payload->'decision'->'routes' AS routes FROM outbox o JOIN referral r ON r.id = o.referral_id
+        WHERE r.source_id = $1 AND o.recipient_id = 'nl-hotline'`,
+      [both.sourceRef.id],
+    );
+    // The hotline is asked to remove the new URL; the one under notice is not noticed again.
+    expect(rows.map((r) => r.routes)).toEqual([
+      [expect.objectContaining({ purpose: 'removal', locators: [1] })],
+    ]);
+  });
+
   it('keeps URLs that differ in path case or query apart', async () => {
     const base = `https://img.pics-host.example/${hex(8)}/Photo.jpg`;
     const rows = await route(

@@ -1,4 +1,5 @@
 import { type CaseContext, investigationPriority } from '../dedup/case-context';
+import { urlKey } from '../dedup/url-key';
 import { type CanonicalReferral } from '../referral/canonical-referral';
 import { decide } from './decide';
 import { type RoutingRules } from './routing-rules';
@@ -27,6 +28,8 @@ const referral = {
   persons: [],
   hints: { hostingCountry: 'NL' },
 } as CanonicalReferral;
+/** The key of the referral's one URL: new to the case it joins. */
+const NEW = urlKey('https://a.example/');
 const context = (overrides: Partial<CaseContext>): CaseContext => ({
   caseId: 'c1',
   layer: 'new',
@@ -63,13 +66,41 @@ describe('decide with the case', () => {
   });
 
   it.each([
-    ['a URL match that brings a new URL', { layer: 'url', newUrlKeys: ['k2'] }],
-    ['an exact-hash match at another URL', { layer: 'media_hash', newUrlKeys: ['k2'] }],
-    ['a PDQ match', { layer: 'pdq', newUrlKeys: ['k2'] }],
+    ['a URL match that brings a new URL', { layer: 'url', newUrlKeys: [NEW] }],
+    ['an exact-hash match at another URL', { layer: 'media_hash', newUrlKeys: [NEW] }],
+    ['a PDQ match', { layer: 'pdq', newUrlKeys: [NEW] }],
     ['a re-upload after removal', { layer: 'reupload', newUrlKeys: ['k1'], previousCaseId: 'c0' }],
     ['known material', { knownMedia: [0] }],
   ] as Array<[string, Partial<CaseContext>]>)('still routes %s', (_name, overrides) => {
     expect(decide(referral, rules, context(overrides)).recipients).toEqual(['nl-hotline']);
+  });
+});
+
+describe('decide: URLs the case already holds', () => {
+  const twoUrls = {
+    ...referral,
+    locators: [
+      { kind: 'web_page', url: 'https://a.example/held' },
+      { kind: 'web_page', url: 'https://a.example/new' },
+    ],
+  } as CanonicalReferral;
+
+  it('asks removal only for the URL new to the case, never again for one under notice', () => {
+    const d = decide(
+      twoUrls,
+      rules,
+      context({ layer: 'url', newUrlKeys: [urlKey('https://a.example/new')] }),
+    );
+    expect(d.routes).toEqual([
+      expect.objectContaining({ recipient: 'nl-hotline', purpose: 'removal', locators: [1] }),
+    ]);
+  });
+
+  it('asks removal for every URL of a new case or a re-upload', () => {
+    for (const layer of ['new', 'reupload'] as const) {
+      const d = decide(twoUrls, rules, context({ layer, newUrlKeys: [] }));
+      expect(d.routes.map((r) => r.locators)).toEqual([[0], [1]]);
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { type CaseContext } from '../dedup/case-context';
+import { urlKey } from '../dedup/url-key';
 import { type CanonicalReferral } from '../referral/canonical-referral';
 import { type Decision } from './decision';
 import { hostingFindings } from './hosting';
@@ -53,7 +54,12 @@ export function decide(
   }
   const decision = decideJurisdiction(
     referral,
-    { hosting, investigation, holds: facts.holds },
+    {
+      hosting,
+      investigation,
+      holds: facts.holds,
+      noticedLocators: noticedLocators(referral, context),
+    },
     rules,
   );
   const rule = decision.held ? 'police_hold' : decision.routes[0]!.rule;
@@ -71,4 +77,19 @@ export function contextFromEvidence(evidence: Record<string, unknown>): CaseCont
     knownMedia: (e.knownMedia as number[] | undefined) ?? [],
     unknownMedia: (e.unknownMedia as number[] | undefined) ?? [],
   };
+}
+
+/**
+ * The locators whose URL the case already held when the referral joined it (a report
+ * listing them again beside a new URL): their notice is the case's, not this referral's.
+ * A new case, or a re-upload's, holds none.
+ */
+function noticedLocators(referral: CanonicalReferral, context: CaseContext): Set<number> {
+  const noticed = new Set<number>();
+  if (context.layer === 'new' || context.layer === 'reupload') return noticed;
+  const fresh = new Set(context.newUrlKeys);
+  referral.locators.forEach((locator, index) => {
+    if (locator.url !== undefined && !fresh.has(urlKey(locator.url))) noticed.add(index);
+  });
+  return noticed;
 }

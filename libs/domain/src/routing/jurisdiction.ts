@@ -68,6 +68,11 @@ export interface JurisdictionFacts {
   hosting: HostingFinding[];
   investigation: InvestigationFinding[];
   holds?: MatchedHold[];
+  /**
+   * Locators whose URL the referral's open case already holds: their notice went out
+   * with the case (or waits with it), so they get no second removal route.
+   */
+  noticedLocators?: ReadonlySet<number>;
 }
 
 export type JurisdictionRule =
@@ -192,6 +197,7 @@ export function decideJurisdiction(
       add({ purpose: 'review', rule, locators }, undefined);
       continue;
     }
+    if (facts.noticedLocators?.has(finding.locator)) continue;
     for (const raw of finding.countries) {
       const country = raw.toUpperCase();
       removalCountries.add(country);
