@@ -83,3 +83,23 @@ describe('isTransientFailure', () => {
     expect(isTransientFailure(error)).toBe(transient);
   });
 });
+
+describe('guardAgainstPoison: what counts as an outage', () => {
+  it('counts a statement timeout as a failed try, so a message that always times out is parked', async () => {
+    const timeout = () => Object.assign(new Error('canceling statement'), { code: '57014' });
+    const { handler } = handlerRefusing(new Set(['2']), timeout);
+    const parked: string[] = [];
+    const guarded = guardAgainstPoison(handler, {
+      maxAttempts: 2,
+      park: async (m) => void parked.push(m.offset),
+    });
+    await expect(guarded(batch)).rejects.toThrow('canceling');
+    await guarded(batch);
+    expect(parked).toEqual(['2']);
+  });
+
+  it('follows wrapped causes: a DNS failure inside another error is an outage', () => {
+    const wrapped = new Error('lookup failed', { cause: { code: 'EAI_AGAIN' } });
+    expect(isTransientFailure(wrapped)).toBe(true);
+  });
+});

@@ -1,6 +1,14 @@
 import { type BatchHandler, type InboundMessage } from './message-bus.port';
 import { isTransientFailure } from './transient-failure';
 
+/**
+ * A dependency away: no message is to blame. A statement timeout is not counted as one
+ * here: a message whose work always runs past it would otherwise be retried for ever.
+ */
+function isOutage(error: unknown): boolean {
+  return isTransientFailure(error) && (error as { code?: unknown } | null)?.code !== '57014';
+}
+
 export interface PoisonPolicy {
   /** Failed tries of the same batch (not counting transient failures) before it is split. */
   maxAttempts: number;
@@ -28,7 +36,7 @@ export function guardAgainstPoison(handler: BatchHandler, policy: PoisonPolicy):
       failures.delete(key);
       return;
     } catch (error) {
-      if (isTransientFailure(error)) throw error;
+      if (isOutage(error)) throw error;
       const attempt = (failures.get(key) ?? 0) + 1;
       policy.onFailure?.(messages, error, attempt);
       if (attempt < policy.maxAttempts) {
@@ -41,7 +49,7 @@ export function guardAgainstPoison(handler: BatchHandler, policy: PoisonPolicy):
       try {
         await handler([message]);
       } catch (error) {
-        if (isTransientFailure(error)) throw error;
+        if (isOutage(error)) throw error;
         await policy.park(message, error);
       }
     }

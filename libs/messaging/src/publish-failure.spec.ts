@@ -15,6 +15,7 @@ describe('publishFailureOf', () => {
     ],
     ['a topic not ours to write', protocol('TOPIC_AUTHORIZATION_FAILED'), 'topic_refused'],
     ['a record batch over max.message.bytes', protocol('MESSAGE_TOO_LARGE'), 'too_large'],
+    ['one invalid record', protocol('INVALID_RECORD'), 'record_refused'],
     [
       'a connection refused',
       retriesExceeded(Object.assign(new Error('x'), { name: 'KafkaJSConnectionError' })),

@@ -7,10 +7,30 @@
 // insufficient resources, object not in prerequisite state (lock not available), operator
 // intervention (cancelled, shut down, statement timeout), system error.
 const TRANSIENT_SQLSTATE = /^(08|40|53|55|57|58)/;
-const TRANSIENT_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+const TRANSIENT_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
+/** The error or any error it wraps (`cause`) says a dependency is away. */
 export function isTransientFailure(error: unknown): boolean {
-  const e = (error ?? {}) as { name?: unknown; code?: unknown; message?: unknown };
+  const seen = new Set<unknown>();
+  for (let e = error; e && typeof e === 'object' && !seen.has(e);) {
+    seen.add(e);
+    if (saysTransient(e)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+function saysTransient(error: object): boolean {
+  const e = error as { name?: unknown; code?: unknown; message?: unknown };
   const code = typeof e.code === 'string' ? e.code : undefined;
   if (code !== undefined && (TRANSIENT_SQLSTATE.test(code) || TRANSIENT_ERRNO.has(code))) {
     return true;

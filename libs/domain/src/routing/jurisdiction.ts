@@ -197,18 +197,22 @@ export function decideJurisdiction(
       add({ purpose: 'review', rule, locators }, undefined);
       continue;
     }
-    if (facts.noticedLocators?.has(finding.locator)) continue;
+    // A URL the case already holds keeps its notice; it gets no second removal route.
+    const noticed = facts.noticedLocators?.has(finding.locator) === true;
     for (const raw of finding.countries) {
       const country = raw.toUpperCase();
       removalCountries.add(country);
       if (country === home) {
-        add(
-          { purpose: 'removal', rule: 'hosted_at_home', country, locators },
-          findRecipient(rules, 'national_hotline', home),
-        );
+        if (!noticed) {
+          add(
+            { purpose: 'removal', rule: 'hosted_at_home', country, locators },
+            findRecipient(rules, 'national_hotline', home),
+          );
+        }
         if (urgent) add({ purpose: 'investigation', rule: 'urgent_at_home', country }, police);
         continue;
       }
+      if (noticed) continue;
       const partner = findRecipient(rules, 'partner_hotline', country);
       if (partner) {
         add({ purpose: 'removal', rule: 'hosted_abroad_partner', country, locators }, partner);

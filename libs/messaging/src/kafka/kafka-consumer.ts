@@ -94,6 +94,8 @@ export class KafkaConsumer implements MessageConsumer {
     const old = this.consumer;
     this.consumer = this.newConsumer();
     await old.disconnect().catch(() => undefined);
+    // Stopped meanwhile: stop() disconnected the new consumer; do not start it.
+    if (this.stopping) return;
     try {
       this.logger.warn({ groupId: this.options.groupId }, 'restarting the consumer');
       await this.run(this.subscribed, this.handler);

@@ -156,6 +156,9 @@ export class PostgresConsumer implements MessageConsumer {
     // statements per table) is then spread over many referrals.
     const batchSize = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
     await client.query('BEGIN');
+    // The offset row stays locked while the handler works, however long a batch takes (its
+    // DNS traces, the poison policy's one-by-one pass): exempt from the idle timeout.
+    await client.query('SET LOCAL idle_in_transaction_session_timeout = 0');
     let done = false;
     try {
       const owned = await client.query<{ next_offset: string }>(

@@ -243,9 +243,9 @@ export class DispatchLifecycleRepository {
 }
 
 /**
- * The case's other dispatches that ask for removal and have not ended: not dead-lettered,
- * and no state row yet (not acknowledged) or one still live. $1: the case, $2: the
- * dispatch whose removal is being confirmed.
+ * What keeps a case live: its other dispatches that ask for removal and have not ended (not
+ * dead-lettered, and no state row yet or one still live), and its referrals whose decision
+ * in force is held. $1: the case, $2: the dispatch whose removal is being confirmed.
  */
 const LIVE_REMOVAL_DISPATCHES = `
   SELECT 1 FROM case_source cs
@@ -255,7 +255,13 @@ const LIVE_REMOVAL_DISPATCHES = `
      AND o.payload->>'schema' = 'wissel.dispatch/1' AND o.dead_lettered_at IS NULL
      AND EXISTS (SELECT 1 FROM jsonb_array_elements(o.payload->'decision'->'routes') r
                   WHERE r->>'purpose' = 'removal')
-     AND (s.status IS NULL OR s.status IN ('dispatched', 'received', 'notice_sent', 'escalated'))`;
+     AND (s.status IS NULL OR s.status IN ('dispatched', 'received', 'notice_sent', 'escalated'))
+  UNION ALL
+  -- A referral of the case held by the police: its removal waits, so the case is live.
+  SELECT 1 FROM case_source cs
+    JOIN decision d ON d.referral_id = cs.referral_id
+   WHERE cs.case_id = $1 AND d.held
+     AND NOT EXISTS (SELECT 1 FROM decision n WHERE n.supersedes_id = d.id)`;
 
 // Stateless; the lifecycle's transactions record their changes through it.
 const audit = new AuditTrail();
@@ -296,6 +302,9 @@ class ManagerTx implements LifecycleTx {
   }
 
   async markCaseRemoved(caseId: string, dispatchId: string, at: Date): Promise<boolean> {
+    // The case row first: two removals of one case's last dispatches, committed at once,
+    // would otherwise each see the other still live and neither close it.
+    await this.manager.query(`SELECT 1 FROM "case" WHERE id = $1 FOR UPDATE`, [caseId]);
     const rows = (await this.manager.query(
       `WITH changed AS (
          UPDATE "case" c SET status = 'removed', removed_at = $3

@@ -62,6 +62,9 @@ export class OutboxRepository {
     let claimed: PendingDispatch[] = [];
     try {
       return await this.dataSource.transaction(async (manager) => {
+        // The claimed rows stay locked while they are delivered (a broker's retries, a
+        // webhook's timeout): exempt from the idle-in-transaction timeout.
+        await manager.query('SET LOCAL idle_in_transaction_session_timeout = 0');
         claimed = await manager.query(
           `SELECT seq, dispatch_id AS "dispatchId", recipient_id AS "recipientId", topic,
                   message_key AS "messageKey", payload, headers, attempts

@@ -45,6 +45,9 @@ interface Outgoing {
  */
 const MAX_REQUEST_BYTES = 512 * 1024;
 
+/** Longest a failed webhook recipient rests before the next row probes it again. */
+const WEBHOOK_REST_MS = 30_000;
+
 /**
  * Delivers due outbox rows of one lane, oldest first: each signed by Wissel (Ed25519 over
  * the RFC 8785 canonical JSON, which is also the value sent), to the recipient's Kafka topic
@@ -66,9 +69,9 @@ export class RelayOutboxUseCase {
   /** Topics whose last publish was refused: published apart, after the rest. */
   private readonly failingTopics = new Set<string>();
   /**
-   * Webhook recipients whose last attempt failed (a timeout, a 5xx), until when they rest:
-   * their rows are deferred to then without a request, so a dead endpoint costs the lane
-   * one timeout per backoff period, not one per row.
+   * Recipients (per lane) whose last delivery failed, until when they rest: their rows are
+   * deferred to then without a request, so a dead endpoint or a refusing topic costs the
+   * lane one failure per backoff period, not one per row, and a topic's rows stay in order.
    */
   private readonly resting = new Map<string, Date>();
 
@@ -116,11 +119,18 @@ export class RelayOutboxUseCase {
           );
         }
         const outgoing = completed.flatMap((row) => this.signed(row, outcomes, round));
-        const kafka = outgoing.filter((o) => this.deliveryOf(o.row).kind === 'kafka');
-        const webhook = outgoing.filter((o) => this.deliveryOf(o.row).kind === 'webhook');
+        const resting = (o: Outgoing) => this.restsUntil(lane, o.row.recipientId, now);
+        for (const o of outgoing) {
+          const until = resting(o);
+          if (until)
+            this.record(o.row, { kind: 'deferred', nextAttemptAt: until }, outcomes, round);
+        }
+        const due = outgoing.filter((o) => !resting(o));
+        const kafka = due.filter((o) => this.deliveryOf(o.row).kind === 'kafka');
+        const webhook = due.filter((o) => this.deliveryOf(o.row).kind === 'webhook');
         await Promise.all([
-          this.publish(kafka, now, outcomes, round),
-          this.post(webhook, now, outcomes, round),
+          this.publish(kafka, lane, now, outcomes, round),
+          this.post(webhook, lane, now, outcomes, round),
         ]);
         return withSignatures(outcomes, outgoing);
       },
@@ -154,8 +164,19 @@ export class RelayOutboxUseCase {
     return this.rules.recipients.get(row.recipientId)?.delivery ?? { kind: 'kafka' };
   }
 
+  private restKey(lane: DispatchLane, recipientId: string): string {
+    return `${lane}\u0000${recipientId}`;
+  }
+
+  /** When the recipient's rest in this lane ends, if it is resting at `now`. */
+  private restsUntil(lane: DispatchLane, recipientId: string, now: Date): Date | undefined {
+    const until = this.resting.get(this.restKey(lane, recipientId));
+    return until && until > now ? until : undefined;
+  }
+
   private async publish(
     items: Outgoing[],
+    lane: DispatchLane,
     now: Date,
     outcomes: Map<string, AttemptOutcome>,
     round: RelayRound,
@@ -163,11 +184,11 @@ export class RelayOutboxUseCase {
     const healthy = items.filter((o) => !this.failingTopics.has(o.row.topic));
     const suspect = items.filter((o) => this.failingTopics.has(o.row.topic));
     for (const chunk of byBytes(healthy, MAX_REQUEST_BYTES)) {
-      await this.publishChunk(chunk, now, outcomes, round);
+      await this.publishChunk(chunk, lane, now, outcomes, round);
     }
     for (const topic of byTopic(suspect)) {
       for (const chunk of byBytes(topic, MAX_REQUEST_BYTES)) {
-        await this.publishChunk(chunk, now, outcomes, round);
+        await this.publishChunk(chunk, lane, now, outcomes, round);
       }
     }
   }
@@ -175,6 +196,7 @@ export class RelayOutboxUseCase {
   /** Publishes one request; on a failure that is not the broker's, narrows it down. */
   private async publishChunk(
     chunk: Outgoing[],
+    lane: DispatchLane,
     now: Date,
     outcomes: Map<string, AttemptOutcome>,
     round: RelayRound,
@@ -196,6 +218,7 @@ export class RelayOutboxUseCase {
       );
       for (const { row } of chunk) {
         this.failingTopics.delete(row.topic);
+        this.resting.delete(this.restKey(lane, row.recipientId));
         this.record(row, { kind: 'delivered' }, outcomes, round);
       }
       return;
@@ -211,21 +234,32 @@ export class RelayOutboxUseCase {
       const topics = byTopic(chunk);
       if (topics.length > 1) {
         // Which topic refused? Each on its own: the others go through.
-        for (const topic of topics) await this.publishChunk(topic, now, outcomes, round);
+        for (const topic of topics) await this.publishChunk(topic, lane, now, outcomes, round);
         return;
       }
-      if (failure === 'too_large' && chunk.length > 1) {
+      const oneRecord = failure === 'too_large' || failure === 'record_refused';
+      if (oneRecord && chunk.length > 1) {
         const half = Math.ceil(chunk.length / 2);
-        await this.publishChunk(chunk.slice(0, half), now, outcomes, round);
-        await this.publishChunk(chunk.slice(half), now, outcomes, round);
+        await this.publishChunk(chunk.slice(0, half), lane, now, outcomes, round);
+        await this.publishChunk(chunk.slice(half), lane, now, outcomes, round);
         return;
       }
-      this.failingTopics.add(chunk[0]!.row.topic);
+      if (oneRecord) {
+        const reason = failure === 'too_large' ? 'message_too_large' : 'record_refused';
+        const row = chunk[0]!.row;
+        this.record(row, { kind: 'dead_letter', error: String(error), reason }, outcomes, round);
+        return;
+      }
+      // The topic refuses: its rows wait together, one retry time for all, so they stay
+      // in order, and the recipient rests in this lane until then.
+      const first = chunk[0]!.row;
+      this.failingTopics.add(first.topic);
+      const until = new Date(now.getTime() + retryDelayMs(first.attempts + 1, this.policy));
+      this.resting.set(this.restKey(lane, first.recipientId), until);
       for (const { row } of chunk) {
-        const outcome: AttemptOutcome =
-          failure === 'too_large'
-            ? { kind: 'dead_letter', error: String(error), reason: 'message_too_large' }
-            : this.retryOrGiveUp(row, String(error), now);
+        const outcome: AttemptOutcome = attemptsExhausted(row.attempts + 1, this.policy)
+          ? { kind: 'dead_letter', error: String(error), reason: 'attempts_exhausted' }
+          : { kind: 'retry', error: String(error), nextAttemptAt: until };
         this.record(row, outcome, outcomes, round);
       }
     }
@@ -233,6 +267,7 @@ export class RelayOutboxUseCase {
 
   private async post(
     items: Outgoing[],
+    lane: DispatchLane,
     now: Date,
     outcomes: Map<string, AttemptOutcome>,
     round: RelayRound,
@@ -243,8 +278,8 @@ export class RelayOutboxUseCase {
     const worker = async () => {
       while (next < items.length) {
         const { row, message } = items[next++]!;
-        const restsUntil = this.resting.get(row.recipientId);
-        if (restsUntil && restsUntil > now) {
+        const restsUntil = this.restsUntil(lane, row.recipientId, now);
+        if (restsUntil) {
           this.record(row, { kind: 'deferred', nextAttemptAt: restsUntil }, outcomes, round);
           continue;
         }
@@ -258,8 +293,14 @@ export class RelayOutboxUseCase {
           created,
         });
         const outcome = this.outcomeOf(row, verdict, now);
-        if (verdict.kind === 'delivered') this.resting.delete(row.recipientId);
-        if (outcome.kind === 'retry') this.resting.set(row.recipientId, outcome.nextAttemptAt);
+        const key = this.restKey(lane, row.recipientId);
+        if (verdict.kind === 'delivered') this.resting.delete(key);
+        if (outcome.kind === 'retry') {
+          // A short rest: the next row probes the endpoint within WEBHOOK_REST_MS, however
+          // long this row's own backoff is.
+          const probe = new Date(now.getTime() + WEBHOOK_REST_MS);
+          this.resting.set(key, outcome.nextAttemptAt < probe ? outcome.nextAttemptAt : probe);
+        }
         this.record(row, outcome, outcomes, round);
       }
     };
