@@ -509,6 +509,16 @@ export class WisselConfig {
   @Max(99)
   NOTICE_REMINDER_PERCENT = 75;
 
+  /**
+   * Hours after publication by which a removal dispatch must be acknowledged at all (even
+   * as received); one never acknowledged is escalated like a breached notice. 0: never.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(720)
+  NOTICE_ACK_DEADLINE_HOURS = 24;
+
   /** Due notices (reminders and breaches each) read per page; a tick reads up to 100 pages. */
   @Transform(toInt)
   @IsInt()

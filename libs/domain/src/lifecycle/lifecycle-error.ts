@@ -12,7 +12,9 @@ export type LifecycleRefusalCode =
   /** The dispatch has ended (removed, moved, rejected, closed) and this would change that. */
   | 'dispatch_ended'
   /** Escalation needs a running notice clock (status notice_sent). */
-  | 'no_notice_running';
+  | 'no_notice_running'
+  /** An unacknowledged dispatch's escalation found it acknowledged meanwhile. */
+  | 'acknowledged';
 
 /**
  * A refused lifecycle step. The message is the reason in words; it and the details name

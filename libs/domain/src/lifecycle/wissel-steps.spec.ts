@@ -2,7 +2,12 @@ import { type DispatchAck } from './ack';
 import { applyAck } from './apply-ack';
 import { type DispatchState, newDispatch } from './dispatch-state';
 import { type LifecycleStep } from './lifecycle-step';
-import { closeDispatch, escalateDispatch, moveAfterRetrace } from './wissel-steps';
+import {
+  closeDispatch,
+  escalateDispatch,
+  escalateUnacknowledged,
+  moveAfterRetrace,
+} from './wissel-steps';
 
 const HOUR = 3_600_000;
 const T0 = new Date('2026-11-22T08:00:00Z');
@@ -120,5 +125,19 @@ describe('closeDispatch', () => {
       at(3),
     );
     expect(code(step)).toBe('dispatch_ended');
+  });
+});
+
+describe('escalateUnacknowledged', () => {
+  it('escalates a dispatch nobody acknowledged, and refuses one acknowledged meanwhile', () => {
+    const step = escalateUnacknowledged(base, ['nl-authority', 'nl-police'], at(25));
+    expect(step.outcome === 'applied' && step.state).toMatchObject({
+      status: 'escalated',
+      escalatedAt: at(25),
+      escalatedTo: ['nl-authority', 'nl-police'],
+    });
+    expect(code(escalateUnacknowledged(withAck(base, 'received', 2), ['nl-police'], at(25)))).toBe(
+      'acknowledged',
+    );
   });
 });

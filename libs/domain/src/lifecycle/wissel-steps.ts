@@ -8,6 +8,24 @@ import { applied, refused, unchanged } from './step-results';
  */
 
 /**
+ * Records that a dispatch its recipient never acknowledged, not even as received, was
+ * escalated past the acknowledgement deadline: a silent recipient is a breach too.
+ */
+export function escalateUnacknowledged(
+  state: DispatchState,
+  escalatedTo: readonly string[],
+  now: Date,
+): LifecycleStep {
+  if (state.status !== 'dispatched') {
+    return refused(state, 'acknowledged', `the dispatch was acknowledged (${state.status})`);
+  }
+  return applied(
+    { ...state, status: 'escalated', escalatedAt: now, escalatedTo: [...escalatedTo] },
+    [],
+  );
+}
+
+/**
  * Records that a breached notice was escalated to `escalatedTo` (after the re-trace found
  * the content where it was noticed). Only a running notice can breach.
  */

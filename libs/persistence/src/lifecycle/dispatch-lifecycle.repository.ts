@@ -150,6 +150,31 @@ export class DispatchLifecycleRepository {
     );
   }
 
+  /**
+   * Removal dispatches to `recipients` published before `cutoff` (and within the 30 days
+   * before it) that their recipient never acknowledged at all: no state row. Oldest first.
+   */
+  async unacknowledgedDispatches(
+    cutoff: Date,
+    recipients: string[],
+    limit: number,
+  ): Promise<OutboxDispatch[]> {
+    return this.dataSource.query(
+      `SELECT o.dispatch_id AS "dispatchId", o.referral_id AS "referralId",
+              o.recipient_id AS "recipient", o.payload->>'caseId' AS "caseId",
+              o.published_at AS "dispatchedAt", o.payload
+         FROM outbox o
+        WHERE o.published_at IS NOT NULL AND o.published_at <= $1
+          AND o.published_at > $1::timestamptz - interval '30 days'
+          AND o.recipient_id = ANY($2) AND o.payload->>'schema' = 'wissel.dispatch/1'
+          AND EXISTS (SELECT 1 FROM jsonb_array_elements(o.payload->'decision'->'routes') r
+                       WHERE r->>'purpose' = 'removal')
+          AND NOT EXISTS (SELECT 1 FROM dispatch_state s WHERE s.dispatch_id = o.dispatch_id)
+        ORDER BY o.published_at LIMIT $3`,
+      [cutoff, recipients, limit],
+    );
+  }
+
   /** Dispatches whose asked-for re-decision is not done yet. */
   async pendingRedecisions(limit: number): Promise<string[]> {
     const rows = (await this.dataSource.query(

@@ -5,7 +5,8 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
  * still in force?" (no later decision supersedes it), a referral's dispatch states (the
  * retention purge's protection check, custody records), the decisions a police hold holds
  * (a partial GIN index over the hold ids in the evidence), and every held decision (the
- * hold sweeper's question, each minute). Built CONCURRENTLY, outside
+ * hold sweeper's question, each minute), and published dispatches by time (the notice
+ * clock's unacknowledged ones). Built CONCURRENTLY, outside
  * a transaction, so a large production table keeps taking writes while its index is built.
  */
 export class QueryIndexes1765324800000 implements MigrationInterface {
@@ -28,9 +29,14 @@ export class QueryIndexes1765324800000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_decision_held ON decision (referral_id) WHERE held`,
     );
+    await q.query(
+      `CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_outbox_published
+         ON outbox (published_at) WHERE published_at IS NOT NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX CONCURRENTLY IF EXISTS ix_outbox_published`);
     await q.query(`DROP INDEX CONCURRENTLY IF EXISTS ix_decision_held`);
     await q.query(`DROP INDEX CONCURRENTLY IF EXISTS ix_decision_held_holds`);
     await q.query(`DROP INDEX CONCURRENTLY IF EXISTS ix_dispatch_state_referral`);

@@ -3,6 +3,8 @@ import { ROUTING_RULES, WisselConfig } from '@wissel/config';
 import {
   dueActions,
   escalateDispatch,
+  escalateUnacknowledged,
+  escalationPlan,
   locatorHost,
   moveAfterRetrace,
   type CanonicalReferral,
@@ -13,7 +15,12 @@ import {
   type RoutingRules,
 } from '@wissel/domain';
 import { Topics } from '@wissel/messaging';
-import { DispatchLifecycleRepository, type OpenNoticeRow } from '@wissel/persistence';
+import {
+  DispatchLifecycleRepository,
+  type OpenNoticeRow,
+  type OutboxDispatch,
+} from '@wissel/persistence';
+import { lockOrCreateDispatchState } from './dispatch-state-row';
 import { type DispatchRoute, routeHosts, storedTraces } from './dispatch-hosting';
 import { movedHosts } from './host-moved';
 import { HostRetracer } from './host-retracer';
@@ -25,6 +32,8 @@ import { RedecideDispatchUseCase } from './redecide-dispatch.usecase';
 export interface NoticeClockTick {
   reminded: number;
   escalated: number;
+  /** Removal dispatches never acknowledged by their deadline, escalated. */
+  unacknowledged: number;
   moved: number;
   redecided: number;
 }
@@ -63,7 +72,13 @@ export class ProcessDueNoticesUseCase {
   async execute(): Promise<NoticeClockTick> {
     const now = this.clock.now();
     const batch = this.config.NOTICE_CLOCK_BATCH_SIZE;
-    const tick: NoticeClockTick = { reminded: 0, escalated: 0, moved: 0, redecided: 0 };
+    const tick: NoticeClockTick = {
+      reminded: 0,
+      escalated: 0,
+      unacknowledged: 0,
+      moved: 0,
+      redecided: 0,
+    };
     // Page after page until nothing is due: a backlog is caught up in one tick, and notices
     // that fail or cannot be acted on (tried again next tick) never hide the ones behind.
     const seen: string[] = [];
@@ -73,6 +88,7 @@ export class ProcessDueNoticesUseCase {
       seen.push(...rows.map((r) => r.dispatchId));
       await this.handle(rows.map(toOpenNotice), now, tick);
     }
+    tick.unacknowledged = await this.escalateSilentRecipients(now, batch);
     for (const dispatchId of await this.repository.pendingRedecisions(batch)) {
       try {
         if (await this.redecide.execute(dispatchId)) tick.redecided++;
@@ -80,10 +96,95 @@ export class ProcessDueNoticesUseCase {
         this.logger.warn({ dispatchId, error: String(error) }, 're-decision failed; next tick');
       }
     }
-    if (tick.reminded + tick.escalated + tick.moved + tick.redecided > 0) {
+    if (tick.reminded + tick.escalated + tick.unacknowledged + tick.moved + tick.redecided > 0) {
       this.logger.log(tick, 'notice clock tick');
     }
     return tick;
+  }
+
+  /**
+   * A removal dispatch its recipient never acknowledged within NOTICE_ACK_DEADLINE_HOURS is
+   * a breach too: escalated to the same targets as a breached notice, once (the state row
+   * it starts is escalated), so a silent hotline does not leave material up unnoticed.
+   */
+  private async escalateSilentRecipients(now: Date, batch: number): Promise<number> {
+    const hours = this.config.NOTICE_ACK_DEADLINE_HOURS;
+    if (hours === 0) return 0;
+    const cutoff = new Date(now.getTime() - hours * 3_600_000);
+    // The hotlines, which send the notices; the police channels acknowledge nothing.
+    const hotlines = [...this.rules.recipients.values()]
+      .filter((r) => r.kind === 'national_hotline' || r.kind === 'partner_hotline')
+      .map((r) => r.id);
+    let escalated = 0;
+    const due = await this.repository.unacknowledgedDispatches(cutoff, hotlines, batch);
+    for (const dispatch of due) {
+      const done = await this.eachNotice({ dispatchId: dispatch.dispatchId } as OpenNotice, () =>
+        this.escalateSilent(dispatch, hours, now),
+      );
+      if (done) escalated++;
+    }
+    return escalated;
+  }
+
+  private escalateSilent(dispatch: OutboxDispatch, hours: number, now: Date): Promise<boolean> {
+    const dispatchedAt = new Date(dispatch.dispatchedAt);
+    const deadline = new Date(dispatchedAt.getTime() + hours * 3_600_000);
+    const plan = escalationPlan(
+      {
+        dispatchId: dispatch.dispatchId,
+        caseId: dispatch.caseId,
+        referralId: dispatch.referralId,
+        recipient: dispatch.recipient,
+        noticeSentAt: dispatchedAt,
+        deadline,
+        reminderAt: deadline,
+      },
+      this.rules,
+    );
+    const payload = dispatch.payload as unknown as DispatchPayload;
+    return this.repository.transaction(async (tx) => {
+      const record = await lockOrCreateDispatchState(
+        this.repository,
+        tx,
+        dispatch.dispatchId,
+        dispatch,
+      );
+      if (!record) return false;
+      const step = escalateUnacknowledged(
+        record.state,
+        plan.escalateTo.map((t) => t.recipient),
+        now,
+      );
+      if (step.outcome !== 'applied') return false;
+      await tx.enqueue(
+        plan.escalateTo.map((target) =>
+          lifecycleOutboxRow(this.topics, {
+            type: 'escalation',
+            recipient: target.recipient,
+            dispatchId: dispatch.dispatchId,
+            referralId: dispatch.referralId,
+            caseId: dispatch.caseId,
+            at: now,
+            body: {
+              role: target.role,
+              breachedRecipient: dispatch.recipient,
+              reason: 'unacknowledged',
+              dispatchedAt: dispatchedAt.toISOString(),
+              deadline: deadline.toISOString(),
+              unfilled: plan.unfilled,
+              decision: { id: payload.decision.id, rule: payload.decision.rule },
+              referral: payload.referral,
+            },
+          }),
+        ),
+      );
+      await tx.save({ ...record, state: step.state, breachHandledAt: now }, now);
+      this.logger.log(
+        { dispatchId: dispatch.dispatchId, escalatedTo: plan.escalateTo.length },
+        'unacknowledged dispatch escalated',
+      );
+      return true;
+    });
   }
 
   private async handle(notices: OpenNotice[], now: Date, tick: NoticeClockTick): Promise<void> {

@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ROUTING_RULES, WisselConfig } from '@wissel/config';
 import {
   applyAck,
-  newDispatch,
   noticeClockPolicy,
   type DispatchAck,
   type DispatchStatus,
@@ -15,7 +14,7 @@ import {
   type DispatchRecord,
   type LifecycleTx,
 } from '@wissel/persistence';
-import { dispatchHoster, type DispatchRoute } from './dispatch-hosting';
+import { lockOrCreateDispatchState } from './dispatch-state-row';
 import { LifecycleClock } from './lifecycle-clock';
 import { LifecycleEffects } from './lifecycle-effects';
 import { RedecideDispatchUseCase } from './redecide-dispatch.usecase';
@@ -153,26 +152,8 @@ export class RecordAckUseCase {
     });
   }
 
-  private async lockOrCreate(
-    tx: LifecycleTx,
-    dispatchId: string,
-  ): Promise<DispatchRecord | undefined> {
-    const locked = await tx.lock(dispatchId);
-    if (locked) return locked;
-    const dispatch = await this.repository.outboxDispatch(dispatchId);
-    if (!dispatch) return undefined;
-    const decision = dispatch.payload.decision as { id: string; routes: DispatchRoute[] };
-    const evidence = (await this.repository.decisionEvidence(decision.id)) ?? {};
-    return tx.createAndLock({
-      state: newDispatch({
-        dispatchId,
-        caseId: dispatch.caseId,
-        referralId: dispatch.referralId,
-        recipient: dispatch.recipient,
-        dispatchedAt: new Date(dispatch.dispatchedAt),
-      }),
-      ...dispatchHoster(evidence, decision.routes ?? []),
-    });
+  private lockOrCreate(tx: LifecycleTx, dispatchId: string): Promise<DispatchRecord | undefined> {
+    return lockOrCreateDispatchState(this.repository, tx, dispatchId);
   }
 
   /** Right after the commit; if it fails, the request stays on the row for the next tick. */
