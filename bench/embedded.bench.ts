@@ -12,8 +12,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
-import { MESSAGE_CHANNEL, Topics } from '@wissel/messaging';
+import { Topics } from '@wissel/messaging';
 import { DnsTestServer } from '../test/support/dns-test-server';
+import { appendToPostgresTopic } from '../test/support/postgres-topic';
 import { AppProcess, freePort, sleep } from './support/app-process';
 import { ROUTING_CONFIG } from './support/cluster-env';
 import { CpuSampler, cpuBetween } from './support/cpu-sampler';
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
       for (const r of part) producedAt.set(r.sourceId, now);
       for (const topic of [topics.canonicalIn, topics.cybertipIn, topics.xarfIn]) {
         const values = part.filter((r) => topicOf(r) === topic).map((r) => Buffer.from(r.value));
-        if (values.length) await appendToLog(db, topic, values);
+        if (values.length) await appendToPostgresTopic(db, topic, values);
       }
     }
     const appendMs = Date.now() - t0;
@@ -195,30 +196,6 @@ async function dispatchLatencies(db: Client, producedAt: Map<string, number>) {
   return summariseLatencies(
     rows.filter((r) => producedAt.has(r.id)).map((r) => r.at.getTime() - producedAt.get(r.id)!),
   );
-}
-
-/** As an outside producer appends (test/support/stack.ts): the topic row's lock, then NOTIFY. */
-async function appendToLog(db: Client, topic: string, values: Buffer[]): Promise<void> {
-  await db.query('BEGIN');
-  try {
-    const { rows } = await db.query<{ first: string }>(
-      `INSERT INTO message_topic (topic, next_offset) VALUES ($1, $2::bigint)
-       ON CONFLICT (topic) DO UPDATE SET next_offset = message_topic.next_offset + $2::bigint
-       RETURNING next_offset - $2::bigint AS first`,
-      [topic, values.length],
-    );
-    const first = BigInt(rows[0]!.first);
-    await db.query(
-      `INSERT INTO message_log (topic, partition, "offset", value)
-       SELECT $1, 0, o, v FROM unnest($2::bigint[], $3::bytea[]) AS t(o, v)`,
-      [topic, values.map((_, i) => (first + BigInt(i)).toString()), values],
-    );
-    await db.query('SELECT pg_notify($1, $2)', [MESSAGE_CHANNEL, topic]);
-    await db.query('COMMIT');
-  } catch (error) {
-    await db.query('ROLLBACK');
-    throw error;
-  }
 }
 
 main().catch((error: unknown) => {

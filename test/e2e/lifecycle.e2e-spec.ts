@@ -11,6 +11,7 @@ import { PartnerClient } from '@wissel/partner-client';
 import { LifecycleClock } from '@wissel/pipeline';
 import { publicJwk } from '@wissel/signing';
 import { asMessage, canonicalReferral } from '../support/referrals';
+import { MovableClock } from '../support/movable-clock';
 import { eventually, TestStack, type ReadMessage, type TopicReader } from '../support/stack';
 
 const HOUR = 3_600_000;
@@ -18,17 +19,6 @@ const MINUTE = 60_000;
 const OPERATOR_TOKEN = randomBytes(24).toString('base64url');
 const LEASEWEB = '95.211.184.10'; // LeaseWeb Netherlands B.V., AS60781: NL / NL.
 const HETZNER = '88.198.10.10'; // Hetzner Online GmbH, AS24940: DE / DE.
-
-/** The clock every lifecycle timer of the dispatcher and the gateway reads. */
-class MovableClock {
-  constructor(private at: number) {}
-  now(): Date {
-    return new Date(this.at);
-  }
-  set(at: number): void {
-    this.at = at;
-  }
-}
 
 interface StateRow {
   status: string;
@@ -47,6 +37,7 @@ describe('dispatch lifecycle: acks, notice clock, escalation, moves, hoster moni
   let baseUrl: string;
   // Whole milliseconds of a real start: acks may not predate their dispatch by > 5 min.
   const T0 = Date.now();
+  // The clock every lifecycle timer of the dispatcher and the gateway reads.
   const clock = new MovableClock(T0);
   const readers: Record<string, TopicReader> = {};
   const at = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();

@@ -7,20 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import { LifecycleClock } from '@wissel/pipeline';
 import { asMessage, canonicalReferral } from '../support/referrals';
+import { MovableClock } from '../support/movable-clock';
 import { eventually, TestStack, type TopicReader } from '../support/stack';
 
 const HOUR = 3_600_000;
 const LEASEWEB = '95.211.184.10'; // LeaseWeb Netherlands B.V., AS60781: NL / NL.
-
-class MovableClock {
-  constructor(private at: number) {}
-  now(): Date {
-    return new Date(this.at);
-  }
-  set(at: number): void {
-    this.at = at;
-  }
-}
 
 describe('unacknowledged dispatches', () => {
   let stack: TestStack;

@@ -108,7 +108,7 @@ export class RelayOutboxUseCase {
       now,
       async (claimed) => {
         const outcomes = new Map<string, AttemptOutcome>();
-        // The persons are opened from the sealed referral just before signing (W11).
+        // The persons are opened from the sealed referral just before signing.
         const { completed, unreadable } = await this.personalData.completeEach(claimed);
         for (const { row, error } of unreadable) {
           this.record(
@@ -357,7 +357,7 @@ export class RelayOutboxUseCase {
 }
 
 /**
- * Keeps the signature each delivered dispatch went out with (chain of custody, W11): a
+ * Keeps the signature each delivered dispatch went out with (chain of custody): a
  * custody export shows it, and anyone holding the JWKS can check it against the payload.
  */
 function withSignatures(

@@ -10,6 +10,7 @@ import {
   type CanonicalReferral,
   type DueBreach,
   type DueReminder,
+  type EscalationPlan,
   type HostTraceFacts,
   type OpenNotice,
   type RoutingRules,
@@ -157,26 +158,11 @@ export class ProcessDueNoticesUseCase {
       );
       if (step.outcome !== 'applied') return false;
       await tx.enqueue(
-        plan.escalateTo.map((target) =>
-          lifecycleOutboxRow(this.topics, {
-            type: 'escalation',
-            recipient: target.recipient,
-            dispatchId: dispatch.dispatchId,
-            referralId: dispatch.referralId,
-            caseId: dispatch.caseId,
-            at: now,
-            body: {
-              role: target.role,
-              breachedRecipient: dispatch.recipient,
-              reason: 'unacknowledged',
-              dispatchedAt: dispatchedAt.toISOString(),
-              deadline: deadline.toISOString(),
-              unfilled: plan.unfilled,
-              decision: { id: payload.decision.id, rule: payload.decision.rule },
-              referral: payload.referral,
-            },
-          }),
-        ),
+        this.escalations(plan, dispatch, payload, now, {
+          reason: 'unacknowledged',
+          dispatchedAt: dispatchedAt.toISOString(),
+          deadline: deadline.toISOString(),
+        }),
       );
       await tx.save({ ...record, state: step.state, breachHandledAt: now }, now);
       this.logger.log(
@@ -185,6 +171,37 @@ export class ProcessDueNoticesUseCase {
       );
       return true;
     });
+  }
+
+  /**
+   * One escalation message to each target of the plan, about the dispatch that breached (or
+   * went unacknowledged): the decision and the referral, and `details` of why.
+   */
+  private escalations(
+    plan: EscalationPlan,
+    breached: Pick<OpenNotice, 'dispatchId' | 'referralId' | 'caseId' | 'recipient'>,
+    payload: DispatchPayload,
+    now: Date,
+    details: Record<string, unknown>,
+  ) {
+    return plan.escalateTo.map((target) =>
+      lifecycleOutboxRow(this.topics, {
+        type: 'escalation',
+        recipient: target.recipient,
+        dispatchId: breached.dispatchId,
+        referralId: breached.referralId,
+        caseId: breached.caseId,
+        at: now,
+        body: {
+          role: target.role,
+          breachedRecipient: breached.recipient,
+          ...details,
+          unfilled: plan.unfilled,
+          decision: { id: payload.decision.id, rule: payload.decision.rule },
+          referral: payload.referral,
+        },
+      }),
+    );
   }
 
   private async handle(notices: OpenNotice[], now: Date, tick: NoticeClockTick): Promise<void> {
@@ -277,26 +294,11 @@ export class ProcessDueNoticesUseCase {
       );
       if (step.outcome !== 'applied') return 'skipped' as const;
       await tx.enqueue(
-        plan.escalateTo.map((target) =>
-          lifecycleOutboxRow(this.topics, {
-            type: 'escalation',
-            recipient: target.recipient,
-            dispatchId: notice.dispatchId,
-            referralId: notice.referralId,
-            caseId: notice.caseId,
-            at: now,
-            body: {
-              role: target.role,
-              breachedRecipient: notice.recipient,
-              noticeSentAt: notice.noticeSentAt.toISOString(),
-              deadline: notice.deadline.toISOString(),
-              unfilled: plan.unfilled,
-              retrace: fresh.map(retraceSummary),
-              decision: { id: payload.decision.id, rule: payload.decision.rule },
-              referral: payload.referral,
-            },
-          }),
-        ),
+        this.escalations(plan, notice, payload, now, {
+          noticeSentAt: notice.noticeSentAt.toISOString(),
+          deadline: notice.deadline.toISOString(),
+          retrace: fresh.map(retraceSummary),
+        }),
       );
       await tx.save({ ...handled, state: step.state }, now);
       return 'escalated' as const;
