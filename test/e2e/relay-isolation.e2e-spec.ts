@@ -1,15 +1,17 @@
 /**
  * One recipient or one row never stops a relay lane, on the real broker and database: a
  * recipient whose Kafka topic is gone fails only its own rows (retried with backoff), a
- * referral whose sealed persons cannot be opened is dead-lettered alone, and a webhook
- * recipient that never answers costs one timeout, not one per row; every other dispatch
- * of the same round is delivered.
+ * referral whose sealed persons cannot be opened is dead-lettered alone, a webhook
+ * recipient that never answers costs one timeout, not one per row, and a request the
+ * broker refuses as too large is halved until only the record too large alone is left
+ * (dead-lettered); every other dispatch of the same round is delivered.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConfigResourceTypes } from 'kafkajs';
 import { parse, stringify } from 'yaml';
 import { asMessage, canonicalReferral } from '../support/referrals';
 import { eventually, ROUTING_CONFIG, TestStack, type TopicReader } from '../support/stack';
@@ -196,5 +198,113 @@ describe('relay isolation: a dead webhook recipient', () => {
     );
     expect(probes.size).toBe(1);
     expect([...probes][0]! - Date.now()).toBeLessThanOrEqual(30_000);
+  });
+});
+
+describe('relay isolation: records against the topic size limit, on the real broker', () => {
+  const LIMIT = 16_384;
+  let stack: TestStack;
+  let deHotline: TopicReader;
+  let nlHotline: TopicReader;
+
+  beforeAll(async () => {
+    stack = await TestStack.create('relay_size');
+    const topic = stack.topics.outbound('de-hotline');
+    const admin = stack.kafka.admin();
+    await admin.connect();
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: topic,
+          configEntries: [{ name: 'max.message.bytes', value: String(LIMIT) }],
+        },
+      ],
+    });
+    await admin.disconnect();
+    deHotline = await stack.read(topic);
+    nlHotline = await stack.read(stack.topics.outbound('nl-hotline'));
+    await stack.start('router');
+  });
+
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  /** A DE-hosted referral with `urls` locators on one host, about 120 bytes each. */
+  const withLocators = (urls: number, country = 'DE') => {
+    const host = `${randomUUID()}.relay.test`;
+    return canonicalReferral({
+      sourceRef: { system: 'RELAY-TEST', id: `S-${randomUUID()}` },
+      via: [],
+      locators: Array.from({ length: urls }, (_, i) => ({
+        kind: 'web_page',
+        url: `https://${host}/gallery/${i}/${'x'.repeat(64)}`,
+      })),
+      hints: { hostingCountry: country },
+    });
+  };
+
+  it('halves a request the broker refuses as too large, and dead-letters only the record that is too large alone', async () => {
+    const small = Array.from({ length: 24 }, () => withLocators(12));
+    const big = withLocators(400);
+    const elsewhere = withLocators(1, 'NL');
+    const all = [...small, big, elsewhere];
+    await stack.produce(stack.topics.canonicalIn, all.map(asMessage));
+    await eventually(async () => {
+      const n = await stack.count(`outbox WHERE recipient_id IN ('de-hotline', 'nl-hotline')`);
+      return n >= all.length ? true : undefined;
+    }, 'the dispatches in the outbox');
+    await stack.start('dispatcher');
+
+    const settled = await eventually(
+      async () => {
+        const { rows } = await stack.db.query<{
+          source_id: string;
+          recipient_id: string;
+          published: boolean;
+          dead_letter_reason: string | null;
+        }>(
+          `SELECT r.source_id, o.recipient_id, o.published_at IS NOT NULL AS published,
+                  o.dead_letter_reason
+             FROM outbox o JOIN referral r ON r.id = o.referral_id
+            WHERE r.source_system = 'RELAY-TEST' AND o.recipient_id IN ('de-hotline', 'nl-hotline')`,
+        );
+        return rows.length === all.length && rows.every((r) => r.published || r.dead_letter_reason)
+          ? rows
+          : undefined;
+      },
+      'every dispatch published or dead-lettered',
+      120_000,
+    );
+    const of = (id: string) => settled.find((r) => r.source_id === id)!;
+    expect(of(big.sourceRef.id)).toMatchObject({
+      published: false,
+      dead_letter_reason: 'message_too_large',
+    });
+    for (const r of [...small, elsewhere]) {
+      expect(of(r.sourceRef.id)).toMatchObject({ published: true, dead_letter_reason: null });
+    }
+
+    const onTopic = await deHotline.until(
+      (messages) => small.every((r) => messages.some((m) => m.value.includes(r.sourceRef.id))),
+      'every small dispatch on de-hotline',
+    );
+    await nlHotline.until(
+      (messages) => messages.some((m) => m.value.includes(elsewhere.sourceRef.id)),
+      'the NL dispatch on nl-hotline',
+    );
+    // Each fits alone, but a partition's share did not fit in one request: it was halved.
+    const bytesByPartition = new Map<number, number>();
+    for (const m of onTopic) {
+      expect(Buffer.byteLength(m.value)).toBeLessThan(LIMIT);
+      bytesByPartition.set(
+        m.partition,
+        (bytesByPartition.get(m.partition) ?? 0) + Buffer.byteLength(m.value),
+      );
+    }
+    expect(Math.max(...bytesByPartition.values())).toBeGreaterThan(LIMIT);
+    expect(onTopic.some((m) => m.value.includes(big.sourceRef.id))).toBe(false);
   });
 });
