@@ -8,11 +8,13 @@ function fakeKafka() {
     fire: (event: string, payload?: unknown) => void;
     runs: number;
     disconnected: boolean;
+    /** Set by the test: disconnect() waits for it, as kafkajs' waits for a batch in hand. */
+    disconnecting?: Promise<void>;
   }> = [];
   const kafka = {
     consumer: () => {
       const listeners = new Map<string, (e: { payload: unknown }) => void>();
-      const record = {
+      const record: (typeof consumers)[number] = {
         fire: (event: string, payload: unknown = {}) => listeners.get(event)?.({ payload }),
         runs: 0,
         disconnected: false,
@@ -29,6 +31,7 @@ function fakeKafka() {
           record.fire('join');
         },
         disconnect: async () => {
+          await record.disconnecting;
           record.disconnected = true;
         },
       };
@@ -72,5 +75,26 @@ describe('KafkaConsumer', () => {
     consumers[0]!.fire('crash', { error: new TypeError('x'), restart: false });
     await settle(50);
     expect(consumers).toHaveLength(1);
+  });
+
+  it('does not run the fresh consumer when stop() comes while the crashed one disconnects', async () => {
+    const { kafka, consumers } = fakeKafka();
+    const consumer = new KafkaConsumer(kafka, { groupId: 'g', restartAfterMs: 10 }, quiet);
+    await consumer.start(['t'], async () => undefined);
+    let disconnected!: () => void;
+    consumers[0]!.disconnecting = new Promise<void>((resolve) => (disconnected = resolve));
+
+    consumers[0]!.fire('crash', { error: new TypeError('x'), restart: false });
+    await settle(50);
+    // The restart is under way: a fresh consumer exists, the crashed one is still leaving.
+    expect(consumers).toHaveLength(2);
+    expect(consumers[0]!.disconnected).toBe(false);
+
+    await consumer.stop();
+    expect(consumers[1]!.disconnected).toBe(true);
+    disconnected();
+    await settle(50);
+    expect(consumers[1]!.runs).toBe(0);
+    expect(consumers).toHaveLength(2);
   });
 });
