@@ -193,6 +193,24 @@ describe('decideJurisdiction', () => {
     expect(d).toMatchObject({ recipients: ['de-hotline'], confidence: 'low' });
   });
 
+  it('asks no removal for a URL under notice, but an urgent one still goes to the police', () => {
+    const urgent = referral({
+      incident: { type: 'csam', priority: 'urgent' },
+      locators: [
+        { kind: 'web_page', url: 'https://a.example/held' },
+        { kind: 'web_page', url: 'https://b.example/new' },
+      ],
+    });
+    // The URL the case holds is hosted at home; the new one abroad.
+    const hosting = [hosted(['NL']), hosted(['DE'], { locator: 1 })];
+    const d = decideJurisdiction(urgent, facts(hosting, { noticedLocators: new Set([0]) }), rules);
+    expect(routesOf(d)).toEqual([
+      'nl-police:investigation:urgent_at_home',
+      'de-hotline:removal:hosted_abroad_partner',
+    ]);
+    expect(d.routes.find((r) => r.purpose === 'removal')?.locators).toEqual([1]);
+  });
+
   it('under a police hold tells the police only, and removal waits', () => {
     const d = decideJurisdiction(
       referral(),
