@@ -303,6 +303,31 @@ describe('jurisdiction: trace and decide on real addresses', () => {
     await delivered('nl-police', uploaderHome!.referral.id);
   });
 
+  it('keeps the urgent police route of a URL under notice that an urgent report repeats', async () => {
+    const held = `https://nl.hoster.test/${randomUUID()}.jpg`;
+    const [first] = await route(referral(held));
+    expect(first!.decisions[0]).toMatchObject({ recipients: ['nl-hotline'] });
+    // An urgent report of the held URL (hosted at home) beside a new one hosted in Germany.
+    const [urgent] = await route(
+      referral(held, {
+        incident: { type: 'csam', priority: 'urgent' },
+        locators: [
+          { kind: 'web_page', url: held },
+          { kind: 'web_page', url: `https://de.hoster.test/${randomUUID()}.jpg` },
+        ],
+      }),
+    );
+    // No second notice for the held URL; the police still hear of it at once.
+    expect(urgent!.decisions[0]).toMatchObject({
+      recipients: ['nl-police', 'de-hotline'],
+      routes: [
+        { recipient: 'nl-police', purpose: 'investigation', rule: 'urgent_at_home' },
+        { recipient: 'de-hotline', purpose: 'removal', locators: [1] },
+      ],
+    });
+    await delivered('nl-police', urgent!.referral.id);
+  });
+
   it('sends a hidden service to the police, without a DNS query', async () => {
     stack.dns.resetCounts();
     const [onion] = await route(
