@@ -645,4 +645,57 @@ describe('dispatch lifecycle: acks, notice clock, escalation, moves, hoster moni
       ),
     ).toBe(true);
   });
+
+  it('keeps a case open while a referral of it is held for the police', async () => {
+    clock.set(T0 + 86 * HOUR);
+    const media = [{ hashes: { sha256: randomBytes(32).toString('hex') } }];
+    const heldUrl = `https://nl.lifecycle.test/${randomUUID()}.jpg`;
+    const holdId = randomUUID();
+    await stack.produce(stack.topics.holdsIn, [
+      JSON.stringify({
+        schema: 'wissel.police-hold/1',
+        action: 'set',
+        id: holdId,
+        kind: 'url',
+        value: heldUrl,
+        setBy: 'nl-police',
+        expiresAt: new Date(Date.now() + 30 * 24 * HOUR).toISOString(),
+      }),
+    ]);
+    await eventually(
+      async () => (await stack.count(`police_hold WHERE id = $1`, [holdId])) === 1,
+      'the hold stored',
+    );
+    // The same image on two pages: one case. The held page's removal waits for the police.
+    const free = await dispatched(
+      `https://nl.lifecycle.test/${randomUUID()}.jpg`,
+      'nl-hotline',
+      media,
+    );
+    const held = await dispatched(heldUrl, 'nl-police', media);
+    const { rows: decisions } = await stack.db.query<{ held: boolean; recipients: string[] }>(
+      `SELECT held, recipients FROM decision WHERE referral_id = $1`,
+      [held.referralId],
+    );
+    expect(decisions).toEqual([{ held: true, recipients: ['nl-police'] }]);
+    const statusOf = async () => {
+      const { rows } = await stack.db.query<{ status: string }>(
+        `SELECT c.status FROM case_source cs JOIN "case" c ON c.id = cs.case_id
+          WHERE cs.referral_id = ANY($1) GROUP BY c.status`,
+        [[free.referralId, held.referralId]],
+      );
+      return rows.map((r) => r.status);
+    };
+    expect(await statusOf()).toEqual(['open']);
+
+    // The case's only removal dispatch is confirmed; the held page's removal still waits.
+    await sendAcks({
+      dispatchId: free.dispatchId,
+      recipient: 'nl-hotline',
+      kind: 'removed',
+      at: at(86 * HOUR),
+    });
+    await stateIs(free.dispatchId, 'removed');
+    expect(await statusOf()).toEqual(['open']);
+  });
 });
