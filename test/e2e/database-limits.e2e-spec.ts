@@ -2,11 +2,20 @@
  * What keeps one slow statement, one forgotten transaction or one missing index from
  * stalling a lane, on the real PostgreSQL: the apps' connections carry a statement timeout
  * and an idle-in-transaction timeout (DB_*_TIMEOUT_MS), and the questions asked on every
- * decision and lifecycle step are answered from an index.
+ * decision and lifecycle step are answered from an index. The two transactions that wait on
+ * purpose (the relay's on a broker or webhook, the embedded consumer's on its handler) are
+ * exempt from the idle timeout.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { TestStack } from '../support/stack';
+import { parse, stringify } from 'yaml';
+import { asMessage, canonicalReferral } from '../support/referrals';
+import { eventually, ROUTING_CONFIG, TestStack } from '../support/stack';
 
 describe('database limits', () => {
   let stack: TestStack;
@@ -88,5 +97,90 @@ describe('database limits', () => {
     } finally {
       await stack.db.query(`RESET enable_seqscan`);
     }
+  });
+});
+
+describe('database limits: transactions that wait on purpose', () => {
+  const IDLE_MS = 200;
+  let stack: TestStack;
+  let webhook: Server;
+  /** Requests per dispatch id; each is answered only after 1 s, five times IDLE_MS. */
+  const requests = new Map<string, number>();
+
+  beforeAll(async () => {
+    stack = await TestStack.create('db_idle', { messaging: 'postgres' });
+    webhook = createServer((req, res) => {
+      const dispatchId = String(req.headers['idempotency-key'] ?? '').replace(/^"|"$/g, '');
+      req.resume();
+      req.on('end', () => {
+        requests.set(dispatchId, (requests.get(dispatchId) ?? 0) + 1);
+        setTimeout(() => res.writeHead(200).end(), 5 * IDLE_MS);
+      });
+    });
+    await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+    const { port } = webhook.address() as AddressInfo;
+    // The routing rules as shipped, with de-hotline taking its dispatches by a slow webhook.
+    const rules = parse(readFileSync(ROUTING_CONFIG, 'utf8'));
+    rules.recipients['de-hotline'] = {
+      ...rules.recipients['de-hotline'],
+      delivery: 'webhook',
+      webhook: { url: `http://127.0.0.1:${port}/hooks/wissel`, timeoutMs: 5000 },
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'wissel-db-idle-'));
+    writeFileSync(join(dir, 'routing.yaml'), stringify(rules));
+    const settings = {
+      ROUTING_CONFIG: join(dir, 'routing.yaml'),
+      SIGNING_DEV_KEY_DIR: join(dir, 'keys'),
+      DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: String(IDLE_MS),
+    };
+    await stack.start('router', settings);
+    await stack.start('dispatcher', settings);
+  });
+
+  afterAll(async () => {
+    await stack.close();
+    await new Promise((resolve) => webhook.close(resolve));
+  });
+
+  it('lets the relay hold its claimed rows while a webhook answers slower than the idle timeout', async () => {
+    const referral = canonicalReferral({ hints: { hostingCountry: 'DE' } });
+    await stack.produce(stack.topics.canonicalIn, [asMessage(referral)]);
+    const dispatchId = await eventually(async () => {
+      const { rows } = await stack.db.query<{ dispatch_id: string }>(
+        `SELECT o.dispatch_id FROM outbox o JOIN referral r ON r.id = o.referral_id
+          WHERE r.source_id = $1 AND o.recipient_id = 'de-hotline'`,
+        [referral.sourceRef.id],
+      );
+      return rows[0]?.dispatch_id;
+    }, 'the de-hotline dispatch');
+    // The round waits a second on the webhook inside its transaction, then records it.
+    const row = await eventually(async () => {
+      const { rows } = await stack.db.query<{ published_at: Date | null; attempts: number }>(
+        `SELECT published_at, attempts FROM outbox WHERE dispatch_id = $1`,
+        [dispatchId],
+      );
+      return rows[0]?.published_at ? rows[0] : undefined;
+    }, 'the webhook dispatch recorded as delivered');
+    expect(row.attempts).toBe(1);
+    expect(requests.get(dispatchId)).toBe(1);
+  });
+
+  it('lets the embedded consumer hold its offset while a batch takes longer than the idle timeout', async () => {
+    // The host never answers: its trace waits out the DNS timeout (300 ms) in the handler.
+    stack.dns.silence('silent.idle.test');
+    const referral = canonicalReferral({
+      locators: [{ kind: 'web_page', url: 'https://silent.idle.test/x.jpg' }],
+      hints: { hostingCountry: 'NL' },
+    });
+    const [offset] = await stack.produce(stack.topics.canonicalIn, [asMessage(referral)]);
+    await eventually(async () => {
+      const { rows } = await stack.db.query<{ next_offset: string }>(
+        `SELECT next_offset FROM consumer_offset WHERE group_id = $1 AND topic = $2`,
+        [stack.env.ROUTER_GROUP_ID, stack.topics.canonicalIn],
+      );
+      return BigInt(rows[0]?.next_offset ?? 0) > BigInt(offset!) ? true : undefined;
+    }, 'the referral consumed');
+    expect(stack.dns.queries('silent.idle.test')).toBeGreaterThan(0);
+    expect(await stack.count(`referral WHERE source_id = $1`, [referral.sourceRef.id])).toBe(1);
   });
 });
