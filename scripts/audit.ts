@@ -3,8 +3,9 @@
  *   npm run audit -- verify [--grace-seconds <n>]   walks the hash chain, recomputing every hash
  *   npm run audit -- list --subject <id> [--limit <n>]   the events about one id, oldest first
  *   npm run audit -- seal                            seals committed events now
- * verify prints "chain intact: N entries" (exit 0), or "broken at seq N (entry id …):
- * expected …, found …" (exit 3), or the unsealed events older than the grace (exit 4).
+ * verify prints "chain intact: N entries" (exit 0; "…, after the first P pruned" once the
+ * retention purge pruned the oldest part: the walk starts at its anchor), or
+ * "broken at seq N (entry id …): expected …, found …" (exit 3), or the unsealed events older than the grace (exit 4).
  * Exit codes: 0 fine, 1 failed, 2 usage, 3 chain broken, 4 events left unsealed.
  */
 import 'reflect-metadata';
@@ -84,8 +85,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       return 0;
     }
     const verdict = await new VerifyAuditChainUseCase(chain).execute({ unsealedGraceMs: graceMs });
+    const pruned = verdict.from ? `, after the first ${verdict.from.prunedEvents} pruned` : '';
     if (verdict.intact) {
-      io.out(`chain intact: ${verdict.entries} entries`);
+      io.out(`chain intact: ${verdict.entries} entries${pruned}`);
       return 0;
     }
     if ('broken' in verdict) {
@@ -96,7 +98,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       return 3;
     }
     io.out(
-      `chain intact: ${verdict.entries} entries, but ${verdict.unsealed.count} event(s) older than ${graceMs / 1000} s are not sealed (first id ${verdict.unsealed.firstId}): is a gateway running?`,
+      `chain intact: ${verdict.entries} entries${pruned}, but ${verdict.unsealed.count} event(s) older than ${graceMs / 1000} s are not sealed (first id ${verdict.unsealed.firstId}): is a gateway running?`,
     );
     return 4;
   } catch (error) {

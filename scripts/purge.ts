@@ -11,7 +11,12 @@ import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@wissel/config';
 import { Topics } from '@wissel/messaging';
-import { AuditTrail, dataSourceOptions, RetentionRepository } from '@wissel/persistence';
+import {
+  AuditChainRepository,
+  AuditTrail,
+  dataSourceOptions,
+  RetentionRepository,
+} from '@wissel/persistence';
 import { PurgeExpiredDataUseCase, RetentionClock } from '@wissel/pipeline';
 import { processIo, runCli, type CliIo } from './cli-io';
 
@@ -46,6 +51,7 @@ export async function main(
       new RetentionRepository(dataSource, new AuditTrail()),
       new Topics(config.KAFKA_TOPIC_PREFIX),
       clock,
+      new AuditChainRepository(dataSource, new AuditTrail()),
     );
     const report = await purge.execute({ dryRun });
     io.out(JSON.stringify({ dryRun, at: clock.now().toISOString(), ...report }));

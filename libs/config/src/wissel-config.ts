@@ -222,6 +222,16 @@ export class WisselConfig {
   @Max(64)
   PDQ_MAX_DISTANCE = 31;
 
+  /**
+   * Most PDQ hashes a router holds in its in-memory index (~250 MiB per million): past it,
+   * the index keeps the newest 90% and counts the rest as evicted (a warning each time).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000_000)
+  PDQ_INDEX_MAX_ENTRIES = 10_000_000;
+
   /** How often the router ends police holds whose expiry has passed, in ms. */
   @Transform(toInt)
   @IsInt()
@@ -465,6 +475,40 @@ export class WisselConfig {
   @Min(0)
   @Max(36_500)
   RETENTION_SUBMISSION_DAYS = 0;
+
+  /**
+   * Days a delivered dispatch is kept: its outbox row (published; an undelivered or
+   * dead-lettered one never goes) and, once its lifecycle is over (ended, or idle with no
+   * notice clock and no re-decision waiting), its dispatch_state row and acks, counted from
+   * delivery and from the lifecycle's last change. Longer than
+   * RETENTION_DISPATCH_PAYLOAD_DAYS: the ids and the lifecycle outlive the payload. 0: for ever.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  RETENTION_OUTBOX_DAYS = 730;
+
+  /**
+   * Days a referral's PDQ hashes are matched against (then deleted from media_pdq and from
+   * every router's in-memory index); 0: for ever.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  RETENTION_CASE_MATCH_DAYS = 730;
+
+  /**
+   * Days an audit event is kept before the oldest part of the hash chain is pruned behind
+   * an anchor the verifier starts from; 0: for ever. Seven years: the audit log holds no
+   * personal data, and it must outlive every record it speaks for (dispatches, custody).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  RETENTION_AUDIT_DAYS = 2555;
 
   /** How often the router runs the retention purge, in ms; 0: never (run `npm run purge`). */
   @Transform(toInt)

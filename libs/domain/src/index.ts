@@ -40,5 +40,6 @@ export * from './operators/operator-role';
 export * from './referral/personal-data';
 export * from './retention/retention-policy';
 export * from './retention/retention-stats';
+export * from './retention/audit-retention';
 export * from './text/storable-text';
 export * from './text/uuid';

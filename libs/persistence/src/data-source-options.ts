@@ -20,6 +20,8 @@ import { UniquePartnerPublicKey1765065600000 } from './migrations/1765065600000-
 import { SealedPartnerSecrets1765152000000 } from './migrations/1765152000000-sealed-partner-secrets';
 import { OriginDisclosureScope1765238400000 } from './migrations/1765238400000-origin-disclosure-scope';
 import { QueryIndexes1765324800000 } from './migrations/1765324800000-query-indexes';
+import { RetentionLimits1765411200000 } from './migrations/1765411200000-retention-limits';
+import { RetentionIndexes1765497600000 } from './migrations/1765497600000-retention-indexes';
 
 export const entities = [ReferralEntity, DecisionEntity, OutboxMessageEntity];
 export const migrations = [
@@ -40,6 +42,8 @@ export const migrations = [
   SealedPartnerSecrets1765152000000,
   OriginDisclosureScope1765238400000,
   QueryIndexes1765324800000,
+  RetentionLimits1765411200000,
+  RetentionIndexes1765497600000,
 ];
 
 /**

@@ -78,7 +78,13 @@ export function seal(
 }
 
 export type ChainBreak =
-  'seq_gap' | 'prev_hash_mismatch' | 'hash_mismatch' | 'event_missing' | 'event_reused';
+  | 'seq_gap'
+  | 'prev_hash_mismatch'
+  | 'hash_mismatch'
+  | 'event_missing'
+  | 'event_reused'
+  /** The anchor the walk would start from (a pruned chain) has no audit.pruned event. */
+  | 'anchor_unattested';
 
 export interface BrokenLink {
   seq: number;

@@ -14,6 +14,10 @@ const policy: RetentionPolicy = {
   message_log: 14,
   dead_letter: 30,
   submission: 0,
+  dispatch_state: 730,
+  outbox: 730,
+  case_match: 730,
+  audit_event: 2555,
 };
 const now = new Date('2026-12-02T12:00:00.000Z');
 
@@ -44,6 +48,10 @@ describe('retention policy', () => {
     expect(hasExpired(policy, 'message_log', storedAt, now)).toBe(false);
     const later = new Date(now.getTime() + 14 * 86_400_000);
     expect(hasExpired(policy, 'message_log', storedAt, later)).toBe(true);
+  });
+
+  it('purges a lifecycle before the outbox rows it was started from', () => {
+    expect(DATA_CLASSES.indexOf('dispatch_state')).toBeLessThan(DATA_CLASSES.indexOf('outbox'));
   });
 
   it('gives a cutoff for every class', () => {

@@ -15,6 +15,18 @@ export const DATA_CLASSES = [
   'dead_letter',
   /** Partner API submissions: signature evidence and the status a partner can query. */
   'submission',
+  /**
+   * A dispatch's lifecycle (dispatch_state, with its acks) once it is over: ended, or idle
+   * with no notice clock running and no re-decision waiting. Its outbox row goes with it,
+   * so a late ack can never start the lifecycle again from the outbox. Before `outbox`.
+   */
+  'dispatch_state',
+  /** Delivered outbox rows with no lifecycle (never acknowledged; Wissel's own messages). */
+  'outbox',
+  /** A referral's PDQ hashes, matched against new referrals (media_pdq, the router's index). */
+  'case_match',
+  /** The oldest part of the audit log's hash chain, pruned behind an anchor. */
+  'audit_event',
 ] as const;
 
 export type DataClass = (typeof DATA_CLASSES)[number];
@@ -40,6 +52,10 @@ export const EXPIRY_ACTION: Readonly<Record<DataClass, 'anonymise' | 'delete'>> 
   message_log: 'delete',
   dead_letter: 'delete',
   submission: 'delete',
+  dispatch_state: 'delete',
+  outbox: 'delete',
+  case_match: 'delete',
+  audit_event: 'delete',
 };
 
 const DAY_MS = 86_400_000;

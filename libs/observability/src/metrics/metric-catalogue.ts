@@ -111,6 +111,16 @@ export const METRICS = {
     help: 'Open notice-and-takedown notices past their reminder time but not yet their deadline, by recipient.',
     labelNames: ['recipient'],
   }),
+  pdqIndexEvictions: def({
+    name: 'wissel_pdq_index_evictions_total',
+    help: 'PDQ hashes dropped from the router in-memory near-duplicate index at its PDQ_INDEX_MAX_ENTRIES limit (the oldest; they are no longer matched).',
+    labelNames: [],
+  }),
+  pdqIndexEntries: def({
+    name: 'wissel_pdq_index_entries',
+    help: 'PDQ hashes in the router in-memory near-duplicate index.',
+    labelNames: [],
+  }),
   noticesBreached: def({
     name: 'wissel_notices_breached',
     help: 'Notices past their deadline whose content is not yet removed (notice_sent or escalated), by recipient.',

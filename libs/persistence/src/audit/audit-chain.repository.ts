@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
-import { type AuditEvent, type ChainEntry } from '@wissel/domain';
+import { type AuditEvent, type ChainEntry, type PrunableEntry } from '@wissel/domain';
+import { AuditTrail } from './audit-trail';
 
 /** A chain entry with its event as stored (undefined when the event row is gone). */
 export interface StoredLink {
@@ -20,6 +21,21 @@ export type Sealer = (
   events: AuditEvent[],
 ) => ChainEntry[];
 
+/**
+ * Where the verifier starts once the oldest part of the chain was pruned: the seq and hash
+ * of the last pruned entry, how many went, and up to when.
+ */
+export interface AuditAnchor {
+  seq: number;
+  hash: string;
+  prunedEvents: number;
+  cutoff: Date;
+  prunedAt: Date;
+}
+
+/** How many of the entries right after the anchor may go (libs/domain `prunablePrefix`). */
+export type PrunePlanner = (entries: PrunableEntry[], headSeq: number) => number;
+
 // Any fixed key: the one sealer at a time, across every app and replica.
 const SEAL_LOCK = 0x77697373656c; // "wissel"
 
@@ -29,7 +45,10 @@ const EVENT_COLUMNS = `e.id::text AS id, e.occurred_at AS "occurredAt", e.actor,
 /** Where the chain is sealed and read. The hashing itself is the caller's (`Sealer`). */
 @Injectable()
 export class AuditChainRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly trail: AuditTrail = new AuditTrail(),
+  ) {}
 
   /**
    * Seals up to `limit` committed events into the chain, in (txid, id) order, and returns
@@ -74,6 +93,137 @@ export class AuditChainRepository {
       );
       return entries.length;
     });
+  }
+
+  /** The latest anchor (the end of the pruned part of the chain), if any was pruned. */
+  async anchor(): Promise<AuditAnchor | undefined> {
+    const [row] = (await this.dataSource.query(
+      `SELECT through_seq::text AS seq, through_hash AS hash, pruned_events::text AS events,
+              cutoff, pruned_at AS "prunedAt"
+         FROM audit_anchor ORDER BY through_seq DESC LIMIT 1`,
+    )) as Array<{ seq: string; hash: string; events: string; cutoff: Date; prunedAt: Date }>;
+    return row
+      ? {
+          seq: Number(row.seq),
+          hash: row.hash,
+          prunedEvents: Number(row.events),
+          cutoff: new Date(row.cutoff),
+          prunedAt: new Date(row.prunedAt),
+        }
+      : undefined;
+  }
+
+  /**
+   * Whether the audit log itself holds the `audit.pruned` event that names this anchor's
+   * seq and hash: an anchor written behind the log's back (to hide a deleted stretch of
+   * the chain) has none, and the verifier refuses to start from it.
+   */
+  async anchorAttested(anchor: Pick<AuditAnchor, 'seq' | 'hash'>): Promise<boolean> {
+    const [row] = (await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM audit_event e
+                       WHERE e.action = 'audit.pruned' AND e.subject = 'audit_chain'
+                         AND e.details->>'throughSeq' = $1 AND e.details->>'throughHash' = $2)
+              AS attested`,
+      [String(anchor.seq), anchor.hash],
+    )) as Array<{ attested: boolean }>;
+    return row!.attested;
+  }
+
+  /**
+   * Prunes the oldest entries of the chain and their events: at most `limit`, as many as
+   * `plan` allows of those right after the current anchor (a contiguous prefix, all older
+   * than `cutoff`, never the head). In one transaction, under the sealer's lock: a new
+   * anchor (the last pruned entry's seq and hash), the deletes (the append-only trigger
+   * lets them through only for this transaction and only below that anchor), the counts
+   * per day and action into purged_stats_daily, and an `audit.pruned` event naming the
+   * anchor, itself sealed into the chain next. Returns how many events went.
+   */
+  async prune(cutoff: Date, limit: number, plan: PrunePlanner): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const [{ locked }] = await manager.query(
+        `SELECT pg_try_advisory_xact_lock($1::bigint) AS locked`,
+        [SEAL_LOCK],
+      );
+      if (!locked) return 0;
+      const [from] = (await manager.query(
+        `SELECT coalesce(max(through_seq), 0)::text AS seq FROM audit_anchor`,
+      )) as Array<{ seq: string }>;
+      const [head] = (await manager.query(
+        `SELECT coalesce(max(seq), 0)::text AS seq FROM audit_chain`,
+      )) as Array<{ seq: string }>;
+      const rows = (await manager.query(
+        `SELECT c.seq::text AS seq, c.hash, e.occurred_at AS "occurredAt", e.txid::text AS txid,
+                e.id::text AS "eventId", e.action
+           FROM audit_chain c JOIN audit_event e ON e.id = c.event_id
+          WHERE c.seq > $1 ORDER BY c.seq LIMIT $2`,
+        [from!.seq, limit],
+      )) as Array<{
+        seq: string;
+        hash: string;
+        occurredAt: Date;
+        txid: string;
+        eventId: string;
+        action: string;
+      }>;
+      const entries = rows.map((r) => ({ seq: Number(r.seq), occurredAt: new Date(r.occurredAt) }));
+      const n = plan(entries, Number(head!.seq));
+      if (n === 0) return 0;
+      const pruned = rows.slice(0, n);
+      const last = pruned[n - 1]!;
+      await manager.query(`SELECT set_config('wissel.audit_prune', 'on', true)`);
+      await manager.query(
+        `INSERT INTO audit_anchor (through_seq, through_hash, through_txid, through_event_id,
+                pruned_events, cutoff)
+         VALUES ($1, $2, $3::xid8, $4, $5, $6)`,
+        [last.seq, last.hash, last.txid, last.eventId, n, cutoff],
+      );
+      await manager.query(`DELETE FROM audit_chain WHERE seq > $1 AND seq <= $2`, [
+        from!.seq,
+        last.seq,
+      ]);
+      await manager.query(`DELETE FROM audit_event WHERE id = ANY($1::bigint[])`, [
+        pruned.map((r) => r.eventId),
+      ]);
+      await manager.query(`SELECT set_config('wissel.audit_prune', 'off', true)`);
+      await manager.query(
+        `INSERT INTO purged_stats_daily (day, data_class, detail, rows)
+         SELECT (at AT TIME ZONE 'UTC')::date, 'audit_event', action, count(*)
+           FROM unnest($1::timestamptz[], $2::text[]) AS p(at, action) GROUP BY 1, 3
+         ON CONFLICT (day, data_class, detail)
+         DO UPDATE SET rows = purged_stats_daily.rows + EXCLUDED.rows`,
+        [pruned.map((r) => r.occurredAt), pruned.map((r) => r.action)],
+      );
+      await this.trail.record(manager, {
+        action: 'audit.pruned',
+        subject: 'audit_chain',
+        details: {
+          rows: n,
+          cutoff: cutoff.toISOString(),
+          throughSeq: Number(last.seq),
+          throughHash: last.hash,
+        },
+      });
+      return n;
+    });
+  }
+
+  /**
+   * How many events the prunes would take at `cutoff` (the dry run): the entries after the
+   * anchor up to the first whose event is not older than the cutoff, never the head.
+   */
+  async countPrunable(cutoff: Date): Promise<number> {
+    const [row] = (await this.dataSource.query(
+      `WITH a AS (SELECT coalesce(max(through_seq), 0) AS seq FROM audit_anchor),
+            h AS (SELECT coalesce(max(seq), 0) AS seq FROM audit_chain),
+            stop AS (SELECT c.seq FROM audit_chain c LEFT JOIN audit_event e ON e.id = c.event_id
+                      WHERE c.seq > (SELECT seq FROM a)
+                        AND (e.occurred_at IS NULL OR e.occurred_at >= $1)
+                      ORDER BY c.seq LIMIT 1)
+       SELECT greatest(0, least(coalesce((SELECT seq FROM stop), (SELECT seq FROM h)),
+                                (SELECT seq FROM h)) - (SELECT seq FROM a) - 1)::text AS n`,
+      [cutoff],
+    )) as Array<{ n: string }>;
+    return Number(row!.n);
   }
 
   /** Up to `limit` links after `afterSeq`, in seq order. */

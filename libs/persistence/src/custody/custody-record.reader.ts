@@ -21,6 +21,10 @@ export interface CustodyReferralRow {
   personalData: string | null;
   anonymisedAt: string | null;
   caseId: string | null;
+  /** When the retention purge deleted outbox rows of this referral (null: never). */
+  dispatchesPurgedAt: string | null;
+  /** The recipients of the outbox rows the purge deleted. */
+  purgedRecipients: string[];
 }
 
 export interface CustodySubmissionRow {
@@ -84,6 +88,11 @@ export interface CustodyRecord {
   acks: Array<Record<string, unknown>>;
   /** Audit entries about the referral or its dispatches; null when there is no audit log. */
   audit: Array<Record<string, unknown>> | null;
+  /**
+   * The audit log's anchor when its oldest part was pruned (entries up to `seq`, events
+   * before `cutoff`, are gone from it); null when nothing was pruned.
+   */
+  auditPruned: { seq: string; cutoff: Date } | null;
 }
 
 /**
@@ -120,7 +129,10 @@ export class CustodyRecordReader {
                 r.schema_version AS "schemaVersion", r.priority, r.reported_at AS "reportedAt",
                 r.received_at AS "receivedAt", r.origin, r.canonical, r.raw_payload AS "rawPayload",
                 to_jsonb(r)->>'personal_data' AS "personalData",
-                to_jsonb(r)->>'anonymised_at' AS "anonymisedAt", cs.case_id AS "caseId"
+                to_jsonb(r)->>'anonymised_at' AS "anonymisedAt", cs.case_id AS "caseId",
+                to_jsonb(r)->>'dispatches_purged_at' AS "dispatchesPurgedAt",
+                ARRAY(SELECT jsonb_array_elements_text(
+                        coalesce(to_jsonb(r)->'purged_recipients', '[]'))) AS "purgedRecipients"
            FROM referral r LEFT JOIN case_source cs ON cs.referral_id = r.id
           WHERE r.id = $1`,
         [referralId],
@@ -181,6 +193,7 @@ export class CustodyRecordReader {
         )
       ).map((r) => r.row);
       const audit = await this.audit(q, [referralId, ...dispatchIds]);
+      const auditPruned = audit === null ? null : await this.auditPruned(q);
       await runner.commitTransaction();
       return {
         referral,
@@ -191,6 +204,7 @@ export class CustodyRecordReader {
         lifecycle,
         acks,
         audit,
+        auditPruned,
       };
     } finally {
       // Read-only: whatever way out (not found, an error), end the transaction before the
@@ -198,6 +212,21 @@ export class CustodyRecordReader {
       if (runner.isTransactionActive) await runner.rollbackTransaction();
       await runner.release();
     }
+  }
+
+  private async auditPruned(
+    q: <T>(sql: string, params: unknown[]) => Promise<T[]>,
+  ): Promise<{ seq: string; cutoff: Date } | null> {
+    const [{ present }] = await q<{ present: boolean }>(
+      `SELECT to_regclass('audit_anchor') IS NOT NULL AS present`,
+      [],
+    );
+    if (!present) return null;
+    const [anchor] = await q<{ seq: string; cutoff: Date }>(
+      `SELECT through_seq::text AS seq, cutoff FROM audit_anchor ORDER BY through_seq DESC LIMIT 1`,
+      [],
+    );
+    return anchor ?? null;
   }
 
   /** The audit log's entries about these subjects, with their chain links (W11 audit log). */

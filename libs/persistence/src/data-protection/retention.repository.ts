@@ -75,6 +75,61 @@ const DEAD_LETTERS = `
   FROM message_log m
  WHERE m.produced_at < $1 AND m.topic = $2 AND ${CONSUMED_BY_EVERY_GROUP}`;
 
+/**
+ * A dispatch's lifecycle that is over ($1: RETENTION_OUTBOX_DAYS before now): ended, or
+ * idle (dispatched or received, no notice clock) since $1, with no re-decision waiting,
+ * the referral not protected, and its outbox row (if still there) published with its
+ * payload already stripped: a dispatch goes only after its payload went, so
+ * RETENTION_DISPATCH_PAYLOAD_DAYS = 0 keeps it for ever too.
+ */
+const DISPATCH_STATES = `
+  FROM dispatch_state s JOIN referral r ON r.id = s.referral_id
+ WHERE s.updated_at < $1
+   AND NOT (s.status IN ('notice_sent', 'escalated') AND s.ended_at IS NULL)
+   AND NOT (s.redecision IS NOT NULL AND s.redecided_at IS NULL)
+   AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dispatch_id = s.dispatch_id
+                    AND (o.published_at IS NULL OR o.published_at >= $1 OR o.payload ? 'referral'))
+   AND NOT ${PROTECTED('r')}`;
+
+/**
+ * Delivered outbox rows without a lifecycle (a dispatch never acknowledged, a reminder, an
+ * escalation): published before $1, payload stripped, referral not protected. Never a row
+ * still to publish, nor a dead letter never delivered: that one waits for an operator's
+ * replay (`npm run dispatches`), and deleting it would lose a dispatch without a word.
+ * A row with a lifecycle goes with it (DISPATCH_STATES), never before.
+ */
+const OUTBOX_ROWS = `
+  FROM outbox o JOIN referral r ON r.id = o.referral_id
+ WHERE o.published_at IS NOT NULL AND o.published_at < $1 AND NOT (o.payload ? 'referral')
+   AND NOT EXISTS (SELECT 1 FROM dispatch_state s WHERE s.dispatch_id = o.dispatch_id)
+   AND NOT ${PROTECTED('r')}`;
+
+/** PDQ hashes of referrals received before $1 (RETENTION_CASE_MATCH_DAYS), not protected. */
+const PDQ_HASHES = `
+  FROM media_pdq p JOIN referral r ON r.id = p.referral_id
+ WHERE r.received_at < $1 AND NOT ${PROTECTED('r')}`;
+
+/**
+ * Outbox rows deleted by `gone_outbox` (referral_id, recipient_id, published_at): counted
+ * under 'outbox' per recipient, and noted on their referral, so that a re-decision still
+ * knows who had it and a custody export says its dispatches were purged.
+ */
+const NOTE_OUTBOX_GONE = `,
+  outbox_counted AS (
+    INSERT INTO purged_stats_daily (day, data_class, detail, rows)
+    SELECT (g.published_at AT TIME ZONE 'UTC')::date, 'outbox', g.recipient_id, count(*)
+      FROM gone_outbox g GROUP BY 1, 3
+    ON CONFLICT (day, data_class, detail)
+    DO UPDATE SET rows = purged_stats_daily.rows + EXCLUDED.rows),
+  noted AS (
+    UPDATE referral x
+       SET purged_recipients = ARRAY(SELECT DISTINCT unnest(x.purged_recipients || g.recipients)
+                                      ORDER BY 1),
+           dispatches_purged_at = $3
+      FROM (SELECT referral_id, array_agg(DISTINCT recipient_id) AS recipients
+              FROM gone_outbox GROUP BY referral_id) g
+     WHERE x.id = g.referral_id)`;
+
 const SUBMISSIONS = `
   FROM partner_submission s
  WHERE s.received_at < $1 AND s.accepted_at IS NOT NULL`;
@@ -223,6 +278,102 @@ export class RetentionRepository {
 
   async countSubmissions(cutoff: Date): Promise<number> {
     return this.count(`SELECT count(*) AS n ${SUBMISSIONS}`, [cutoff]);
+  }
+
+  /**
+   * Deletes lifecycles that are over (DISPATCH_STATES) with their acks and their outbox
+   * row, in one statement: a late ack then finds no dispatch at all (refused as unknown)
+   * rather than an outbox row to start a new lifecycle from. Returns both counts.
+   */
+  async deleteDispatchStates(
+    cutoff: Date,
+    now: Date,
+    limit: number,
+  ): Promise<{ states: number; outbox: number }> {
+    return this.dataSource.transaction(async (manager) => {
+      const [done]: Array<{ n: string; outbox: string; acks: string }> = await manager.query(
+        `WITH doomed AS (SELECT s.dispatch_id ${DISPATCH_STATES}
+                          ORDER BY s.updated_at LIMIT $2 FOR UPDATE OF s SKIP LOCKED),
+              acks AS (DELETE FROM dispatch_ack a USING doomed
+                        WHERE a.dispatch_id = doomed.dispatch_id RETURNING a.id),
+              gone_outbox AS (DELETE FROM outbox o USING doomed
+                        WHERE o.dispatch_id = doomed.dispatch_id
+                        RETURNING o.referral_id, o.recipient_id, o.published_at)${NOTE_OUTBOX_GONE},
+              gone AS (DELETE FROM dispatch_state x USING doomed
+                        WHERE x.dispatch_id = doomed.dispatch_id
+                        RETURNING x.updated_at AS at, x.status AS detail),
+              added AS (
+                INSERT INTO purged_stats_daily (day, data_class, detail, rows)
+                SELECT (g.at AT TIME ZONE 'UTC')::date, 'dispatch_state', g.detail, count(*)
+                  FROM gone g GROUP BY 1, 3
+                ON CONFLICT (day, data_class, detail)
+                DO UPDATE SET rows = purged_stats_daily.rows + EXCLUDED.rows)
+         SELECT (SELECT count(*) FROM gone) AS n, (SELECT count(*) FROM gone_outbox) AS outbox,
+                (SELECT count(*) FROM acks) AS acks`,
+        [cutoff, limit, now],
+      );
+      const states = Number(done!.n);
+      const outbox = Number(done!.outbox);
+      if (states > 0) {
+        await this.audit.record(manager, {
+          action: 'retention.purged',
+          subject: 'dispatch_state',
+          details: { rows: states, outbox, acks: Number(done!.acks), cutoff: cutoff.toISOString() },
+        });
+      }
+      return { states, outbox };
+    });
+  }
+
+  async countDispatchStates(cutoff: Date): Promise<number> {
+    return this.count(`SELECT count(*) AS n ${DISPATCH_STATES}`, [cutoff]);
+  }
+
+  /** Deletes delivered outbox rows with no lifecycle (OUTBOX_ROWS), noting them on their referral. */
+  async deleteOutboxRows(cutoff: Date, now: Date, limit: number): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const [done]: Array<{ n: string }> = await manager.query(
+        `WITH doomed AS (SELECT o.seq ${OUTBOX_ROWS} ORDER BY o.published_at LIMIT $2
+                          FOR UPDATE OF o SKIP LOCKED),
+              gone_outbox AS (DELETE FROM outbox x USING doomed WHERE x.seq = doomed.seq
+                        RETURNING x.referral_id, x.recipient_id, x.published_at)${NOTE_OUTBOX_GONE}
+         SELECT count(*) AS n FROM gone_outbox`,
+        [cutoff, limit, now],
+      );
+      return this.audited(manager, 'outbox', cutoff, Number(done!.n));
+    });
+  }
+
+  async countOutboxRows(cutoff: Date): Promise<number> {
+    return this.count(`SELECT count(*) AS n ${OUTBOX_ROWS}`, [cutoff]);
+  }
+
+  /**
+   * Deletes the PDQ hashes of referrals received before `cutoff` and bumps the PDQ index
+   * generation in the same transaction: every router's index rebuilds at its next
+   * catch-up and stops matching them.
+   */
+  async deletePdqHashes(cutoff: Date, limit: number): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const [done]: Array<{ n: string }> = await manager.query(
+        `WITH doomed AS (SELECT p.id, r.received_at ${PDQ_HASHES} ORDER BY r.received_at, p.id
+                          LIMIT $2 FOR UPDATE OF p SKIP LOCKED),
+              gone AS (DELETE FROM media_pdq x USING doomed WHERE x.id = doomed.id
+                        RETURNING doomed.received_at AS at, 'pdq' AS detail)${ADD_PURGED.replace('$X', `'case_match'`)}`,
+        [cutoff, limit],
+      );
+      const rows = Number(done!.n);
+      if (rows > 0) {
+        await manager.query(
+          `UPDATE pdq_index_generation SET generation = generation + 1 WHERE id = 1`,
+        );
+      }
+      return this.audited(manager, 'case_match', cutoff, rows);
+    });
+  }
+
+  async countPdqHashes(cutoff: Date): Promise<number> {
+    return this.count(`SELECT count(*) AS n ${PDQ_HASHES}`, [cutoff]);
   }
 
   private async deleteFromLog(

@@ -21,6 +21,29 @@ export class CaseRepository {
     );
   }
 
+  /**
+   * The PDQ index generation: bumped by the retention purge whenever it deletes PDQ
+   * hashes, so that every router's in-memory index rebuilds without them.
+   */
+  async pdqGeneration(): Promise<string> {
+    const [row] = (await this.dataSource.query(
+      `SELECT generation::text AS generation FROM pdq_index_generation WHERE id = 1`,
+    )) as Array<{ generation: string }>;
+    return row?.generation ?? '0';
+  }
+
+  /**
+   * The id below the newest `keep` PDQ rows ('0' when there are no more than `keep`): an
+   * index limited to `keep` entries loads the rows after it.
+   */
+  async pdqIdBelowNewest(keep: number): Promise<string> {
+    const [row] = (await this.dataSource.query(
+      `SELECT id::text FROM media_pdq ORDER BY id DESC OFFSET $1 LIMIT 1`,
+      [keep],
+    )) as Array<{ id: string }>;
+    return row?.id ?? '0';
+  }
+
   /** PDQ rows by id: gaps the index saw, filled by transactions that committed later. */
   async pdqRowsById(ids: string[]): Promise<PdqRow[]> {
     return this.dataSource.query(

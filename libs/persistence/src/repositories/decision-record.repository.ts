@@ -222,10 +222,15 @@ export class DecisionRecordRepository {
     });
   }
 
-  /** Recipients the referral has outbox rows for (sent or waiting). */
+  /**
+   * Recipients the referral has outbox rows for (sent or waiting), and those whose rows the
+   * retention purge deleted (noted on the referral): nobody is sent it twice.
+   */
   async dispatchedRecipients(referralId: string): Promise<string[]> {
     const rows: Array<{ recipientId: string }> = await this.dataSource.query(
-      `SELECT DISTINCT recipient_id AS "recipientId" FROM outbox WHERE referral_id = $1`,
+      `SELECT recipient_id AS "recipientId" FROM outbox WHERE referral_id = $1
+       UNION
+       SELECT unnest(purged_recipients) FROM referral WHERE id = $1`,
       [referralId],
     );
     return rows.map((row) => row.recipientId);

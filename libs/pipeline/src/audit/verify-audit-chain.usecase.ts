@@ -5,14 +5,29 @@ import { canonicalJson } from '@wissel/signing';
 
 const PAGE = 2000;
 
+/** Where the walk started when the oldest part of the chain was pruned (the anchor). */
+export interface VerifiedFrom {
+  seq: number;
+  prunedEvents: number;
+}
+
 export type AuditVerdict =
-  | { intact: true; entries: number }
-  | { intact: false; entries: number; broken: BrokenLink }
-  | { intact: false; entries: number; unsealed: { count: number; firstId: string } };
+  | { intact: true; entries: number; from?: VerifiedFrom }
+  | { intact: false; entries: number; broken: BrokenLink; from?: VerifiedFrom }
+  | {
+      intact: false;
+      entries: number;
+      unsealed: { count: number; firstId: string };
+      from?: VerifiedFrom;
+    };
 
 /**
  * Walks the whole chain in seq order, recomputing each entry's hash from its event as
- * stored, and stops at the first broken link. Then checks that no event older than the
+ * stored, and stops at the first broken link. Once the oldest part was pruned, the walk
+ * starts at the latest anchor (the seq and hash of the last pruned entry): the first
+ * entry kept must follow it and name its hash, and the anchor must be attested by the
+ * `audit.pruned` event the prune wrote into the log, so neither deleting entries after the
+ * anchor nor writing an anchor by hand goes unnoticed. Then checks that no event older than the
  * grace period was left out of the chain (a sealer that stopped, or an event slipped in).
  */
 @Injectable()
@@ -20,12 +35,25 @@ export class VerifyAuditChainUseCase {
   constructor(private readonly chain: AuditChainRepository) {}
 
   async execute(options: { unsealedGraceMs: number; now?: Date }): Promise<AuditVerdict> {
-    let previous: Pick<ChainEntry, 'seq' | 'hash'> | undefined;
+    const anchor = await this.chain.anchor();
+    let previous: Pick<ChainEntry, 'seq' | 'hash'> | undefined = anchor;
+    // Pruning takes a prefix from seq 1: every entry up to the anchor went.
+    const from = anchor ? { from: { seq: anchor.seq, prunedEvents: anchor.seq } } : {};
+    if (anchor && !(await this.chain.anchorAttested(anchor))) {
+      const broken: BrokenLink = {
+        seq: anchor.seq,
+        eventId: '-',
+        reason: 'anchor_unattested',
+        expected: `an audit.pruned event naming seq ${anchor.seq} and hash ${anchor.hash}`,
+        found: 'none',
+      };
+      return { intact: false, entries: 0, broken, ...from };
+    }
     let entries = 0;
     for (;;) {
       const links = await this.chain.links(previous?.seq ?? 0, PAGE);
       const broken = firstBrokenLink(links, canonicalJson, previous);
-      if (broken) return { intact: false, entries, broken };
+      if (broken) return { intact: false, entries, broken, ...from };
       entries += links.length;
       if (links.length < PAGE) break;
       previous = links[links.length - 1]!.entry;
@@ -37,8 +65,9 @@ export class VerifyAuditChainUseCase {
         intact: false,
         entries,
         unsealed: { count: unsealed.count, firstId: unsealed.firstId },
+        ...from,
       };
     }
-    return { intact: true, entries };
+    return { intact: true, entries, ...from };
   }
 }

@@ -119,6 +119,8 @@ function record(
       rawPayload,
       anonymisedAt: null,
       caseId: randomUUID(),
+      dispatchesPurgedAt: null,
+      purgedRecipients: [],
     },
     submission: {
       id: randomUUID(),
@@ -155,6 +157,7 @@ function record(
     lifecycle: [],
     acks: [],
     audit: null,
+    auditPruned: null,
   };
 }
 

@@ -87,6 +87,14 @@ export function assembleCustodyDocument(
     },
     dispatches: record.dispatches.map((d) => dispatch(d, record)),
     audit: record.audit,
+    // What retention removed from this record, so that a gap reads as purged, not absent.
+    retention: {
+      dispatchesPurgedAt: iso(referral.dispatchesPurgedAt),
+      purgedDispatchRecipients: referral.purgedRecipients,
+      auditPrunedThrough: record.auditPruned
+        ? { seq: Number(record.auditPruned.seq), before: iso(record.auditPruned.cutoff) }
+        : null,
+    },
   }) as UnsignedCustodyDocument;
 }
 

@@ -1,3 +1,4 @@
+import { Registry } from 'prom-client';
 import { type WisselConfig } from '@wissel/config';
 import { type CaseRepository, type PdqRow } from '@wissel/persistence';
 import { PdqCaseIndex } from './pdq-case-index';
@@ -9,6 +10,17 @@ class StoredRows {
   rows: PdqRow[] = [];
   failNext = 0;
   reads = 0;
+  generation = 0;
+  async pdqGeneration(): Promise<string> {
+    return String(this.generation);
+  }
+  async pdqRowsById(ids: string[]): Promise<PdqRow[]> {
+    return this.rows.filter((r) => ids.includes(r.id));
+  }
+  async pdqIdBelowNewest(keep: number): Promise<string> {
+    const sorted = [...this.rows].sort((a, b) => Number(BigInt(b.id) - BigInt(a.id)));
+    return sorted[keep]?.id ?? '0';
+  }
   async pdqRowsAfter(afterId: string, limit: number): Promise<PdqRow[]> {
     this.reads++;
     if (this.failNext > 0) {
@@ -20,7 +32,7 @@ class StoredRows {
 }
 
 describe('PdqCaseIndex', () => {
-  const config = { PDQ_MAX_DISTANCE: 31 } as WisselConfig;
+  const config = { PDQ_MAX_DISTANCE: 31, PDQ_INDEX_MAX_ENTRIES: 1000 } as WisselConfig;
 
   it('recovers after a failed catch-up: one database error fails one batch, not every later one', async () => {
     const stored = new StoredRows();
@@ -35,15 +47,11 @@ describe('PdqCaseIndex', () => {
 });
 
 describe('PdqCaseIndex: rows committed out of id order', () => {
-  const config = { PDQ_MAX_DISTANCE: 31 } as WisselConfig;
+  const config = { PDQ_MAX_DISTANCE: 31, PDQ_INDEX_MAX_ENTRIES: 1000 } as WisselConfig;
   const OTHER = '0'.repeat(64);
 
   /** Stored rows as a reader sees them: only those committed so far. */
-  class CommittedRows extends StoredRows {
-    async pdqRowsById(ids: string[]): Promise<PdqRow[]> {
-      return this.rows.filter((r) => ids.includes(r.id));
-    }
-  }
+  class CommittedRows extends StoredRows {}
 
   it('finds a row that committed after a higher id was read', async () => {
     const stored = new CommittedRows();
@@ -58,5 +66,57 @@ describe('PdqCaseIndex: rows committed out of id order', () => {
     expect((await index.forBatch([PDQ])).casesNear([PDQ])).toEqual(['case-2']);
     // Found once: not added twice.
     expect((await index.forBatch([PDQ])).casesNear([PDQ])).toEqual(['case-2']);
+  });
+});
+
+describe('PdqCaseIndex: deletions and the entry limit', () => {
+  /** A distinct hash per n: far apart (each differs from the others in many bits). */
+  const hash = (n: number) => n.toString(16).padStart(2, '0').repeat(32);
+  const row = (n: number) => ({ id: String(n), caseId: `case-${n}`, pdq: hash(n) });
+  const near = async (index: PdqCaseIndex, n: number) =>
+    (await index.forBatch([hash(n)])).casesNear([hash(n)]);
+
+  it('drops deleted hashes once the purge bumps the generation, and only then', async () => {
+    const stored = new StoredRows();
+    const config = { PDQ_MAX_DISTANCE: 0, PDQ_INDEX_MAX_ENTRIES: 1000 } as WisselConfig;
+    const index = new PdqCaseIndex(config, stored as unknown as CaseRepository);
+    stored.rows.push(row(1), row(2));
+    expect(await near(index, 1)).toEqual(['case-1']);
+    stored.rows = stored.rows.filter((r) => r.id !== '1');
+    // Without a new generation the append-only index cannot know.
+    expect(await near(index, 1)).toEqual(['case-1']);
+    stored.generation++;
+    expect(await near(index, 1)).toEqual([]);
+    expect(await near(index, 2)).toEqual(['case-2']);
+    expect(index.size).toBe(1);
+    // New rows after the rebuild are still caught up.
+    stored.rows.push(row(3));
+    expect(await near(index, 3)).toEqual(['case-3']);
+  });
+
+  it('holds at most PDQ_INDEX_MAX_ENTRIES, keeping the newest and counting the evicted', async () => {
+    const stored = new StoredRows();
+    const registry = new Registry();
+    const config = { PDQ_MAX_DISTANCE: 0, PDQ_INDEX_MAX_ENTRIES: 10 } as WisselConfig;
+    const index = new PdqCaseIndex(config, stored as unknown as CaseRepository, registry);
+    for (let n = 1; n <= 25; n++) stored.rows.push(row(n));
+    expect(await near(index, 25)).toEqual(['case-25']);
+    // The start-up load already keeps only the newest 10.
+    expect(index.size).toBe(10);
+    expect(await near(index, 15)).toEqual([]);
+    expect(await near(index, 16)).toEqual(['case-16']);
+    // One more: over the limit, back to the newest 90% (9), two evicted.
+    stored.rows.push(row(26));
+    expect(await near(index, 26)).toEqual(['case-26']);
+    expect(index.size).toBe(9);
+    expect(await near(index, 17)).toEqual([]);
+    expect(await near(index, 18)).toEqual(['case-18']);
+    const evicted = await registry.getSingleMetricAsString('wissel_pdq_index_evictions_total');
+    expect(evicted).toMatch(/wissel_pdq_index_evictions_total 2$/m);
+    // Whatever arrives at once, the index ends under the limit.
+    for (let n = 27; n <= 60; n++) stored.rows.push(row(n));
+    await near(index, 60);
+    expect(index.size).toBeLessThanOrEqual(10);
+    expect(await near(index, 60)).toEqual(['case-60']);
   });
 });

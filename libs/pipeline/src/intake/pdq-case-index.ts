@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { type Counter, type Gauge, type Registry } from 'prom-client';
 import { WisselConfig } from '@wissel/config';
-import { PdqIndex } from '@wissel/domain';
+import { indexSizeAfterEviction, PdqIndex } from '@wissel/domain';
+import { counterOn, gaugeOn, METRICS, METRICS_REGISTRY } from '@wissel/observability';
 import { CaseRepository, type PdqRow } from '@wissel/persistence';
 
 const REFRESH_PAGE = 10_000;
@@ -23,17 +25,35 @@ export interface BatchPdqView {
 }
 
 /**
- * The PDQ near-duplicate layer: an in-memory multi-index over every stored PDQ hash,
+ * The PDQ near-duplicate layer: an in-memory multi-index over the stored PDQ hashes,
  * caught up from the database before each use, so hashes stored by other router
  * instances are found too. Rebuilt from the database on start; nothing here is the
  * source of truth.
+ *
+ * The index only appends (by row id), so deletions reach it by a generation: the retention
+ * purge bumps pdq_index_generation in the transaction that deletes hashes, and a catch-up
+ * that reads a new generation rebuilds from the database (rare: at most once per purge run
+ * that deleted any). The generation is read before the rows, so a purge that commits
+ * during a rebuild is seen at the next catch-up.
+ *
+ * Memory is bounded by PDQ_INDEX_MAX_ENTRIES: past it, the index rebuilds with the newest
+ * 90% (by row id) and counts the rest in wissel_pdq_index_evictions_total, with a warning:
+ * an evicted hash is no longer matched, so a new referral of that picture starts a new case
+ * (the URL and exact-hash layers still join it). Rebuilding per tenth of the limit rather
+ * than dropping one entry per new one keeps the cost of a full rebuild rare.
  */
 @Injectable()
 export class PdqCaseIndex {
-  private readonly index: PdqIndex;
+  private readonly logger = new Logger('pdq-index');
+  private index: PdqIndex;
   /** Index entry → case id (entries are numbered in insertion order). */
-  private readonly caseOfEntry: string[] = [];
+  private caseOfEntry: string[] = [];
   private lastRowId = '0';
+  /** The pdq_index_generation the index was built at; undefined before the first load. */
+  private generation: string | undefined;
+  private readonly maxEntries: number;
+  private readonly evictions: Counter | undefined;
+  private readonly entries: Gauge | undefined;
   /**
    * Ids below lastRowId not seen yet, with when they were first missed. Identity values
    * are taken at insert and become visible at commit: with several partitions or routers,
@@ -47,9 +67,18 @@ export class PdqCaseIndex {
   constructor(
     config: WisselConfig,
     private readonly cases: CaseRepository,
+    @Optional() @Inject(METRICS_REGISTRY) registry?: Registry,
   ) {
     this.maxDistance = config.PDQ_MAX_DISTANCE;
+    this.maxEntries = config.PDQ_INDEX_MAX_ENTRIES;
     this.index = new PdqIndex({ maxDistance: this.maxDistance });
+    this.evictions = registry && counterOn(registry, METRICS.pdqIndexEvictions);
+    this.entries = registry && gaugeOn(registry, METRICS.pdqIndexEntries);
+  }
+
+  /** Hashes in the index now (for tests and the gauge). */
+  get size(): number {
+    return this.caseOfEntry.length;
   }
 
   /**
@@ -106,7 +135,46 @@ export class PdqCaseIndex {
   }
 
   private async readNewRows(): Promise<void> {
-    let read = await this.fillGaps();
+    const generation = await this.cases.pdqGeneration();
+    let read = 0;
+    if (generation !== this.generation) {
+      // The first load, or hashes were deleted since the index was built.
+      read += await this.rebuild(this.maxEntries);
+      this.generation = generation;
+    } else {
+      read += await this.fillGaps();
+      read += await this.readAfterLast();
+    }
+    // At the limit: the newest 90% again. Rows stored during a rebuild may overshoot once
+    // more; a few rounds bring it back under whatever the input.
+    for (let round = 0; round < 3 && this.caseOfEntry.length > this.maxEntries; round++) {
+      const before = this.caseOfEntry.length;
+      read = await this.rebuild(indexSizeAfterEviction(this.maxEntries));
+      const evicted = Math.max(0, before - this.caseOfEntry.length);
+      this.evictions?.inc(evicted);
+      this.logger.warn(
+        { limit: this.maxEntries, evicted, kept: this.caseOfEntry.length },
+        'PDQ index at PDQ_INDEX_MAX_ENTRIES: the oldest hashes are no longer matched',
+      );
+    }
+    this.entries?.set(this.caseOfEntry.length);
+    // After a large catch-up (the start-up load), index it now in one segment rather than
+    // inside the next lookup; a few new hashes stay in the index's small unindexed tail.
+    if (read > FLUSH_AFTER) this.index.flush();
+  }
+
+  /** Starts again from the database with the newest `keep` rows (and any stored since). */
+  private async rebuild(keep: number): Promise<number> {
+    const below = await this.cases.pdqIdBelowNewest(keep);
+    this.index = new PdqIndex({ maxDistance: this.maxDistance });
+    this.caseOfEntry = [];
+    this.gaps.clear();
+    this.lastRowId = below;
+    return this.readAfterLast();
+  }
+
+  private async readAfterLast(): Promise<number> {
+    let read = 0;
     for (;;) {
       const rows = await this.cases.pdqRowsAfter(this.lastRowId, REFRESH_PAGE);
       read += rows.length;
@@ -115,11 +183,8 @@ export class PdqCaseIndex {
         this.add(row);
         this.lastRowId = row.id;
       }
-      if (rows.length < REFRESH_PAGE) break;
+      if (rows.length < REFRESH_PAGE) return read;
     }
-    // After a large catch-up (the start-up load), index it now in one segment rather than
-    // inside the next lookup; a few new hashes stay in the index's small unindexed tail.
-    if (read > FLUSH_AFTER) this.index.flush();
   }
 
   private add(row: PdqRow): void {

@@ -3,12 +3,13 @@ import { WisselConfig } from '@wissel/config';
 import {
   DATA_CLASSES,
   foldReferralStats,
+  prunablePrefix,
   retentionCutoffs,
   type DataClass,
   type RetentionPolicy,
 } from '@wissel/domain';
 import { Topics } from '@wissel/messaging';
-import { RetentionRepository } from '@wissel/persistence';
+import { AuditChainRepository, RetentionRepository } from '@wissel/persistence';
 import { RetentionClock } from './retention-clock';
 
 export type PurgeReport = Record<DataClass, number>;
@@ -24,6 +25,11 @@ export function retentionPolicy(config: WisselConfig): RetentionPolicy {
     message_log: config.RETENTION_MESSAGE_LOG_DAYS,
     dead_letter: config.RETENTION_DEAD_LETTER_DAYS,
     submission: config.RETENTION_SUBMISSION_DAYS,
+    // A lifecycle and its outbox row go together: one setting for both.
+    dispatch_state: config.RETENTION_OUTBOX_DAYS,
+    outbox: config.RETENTION_OUTBOX_DAYS,
+    case_match: config.RETENTION_CASE_MATCH_DAYS,
+    audit_event: config.RETENTION_AUDIT_DAYS,
   };
 }
 
@@ -42,20 +48,24 @@ export class PurgeExpiredDataUseCase {
     private readonly retention: RetentionRepository,
     private readonly topics: Topics,
     private readonly clock: RetentionClock,
+    private readonly auditChain: AuditChainRepository,
   ) {}
 
   async execute(options: { dryRun?: boolean } = {}): Promise<PurgeReport> {
     const now = this.clock.now();
     const cutoffs = retentionCutoffs(retentionPolicy(this.config), now);
     const report = Object.fromEntries(DATA_CLASSES.map((c) => [c, 0])) as PurgeReport;
+    // Outbox rows deleted with their lifecycle: counted under `outbox` too.
+    const alongside = { outbox: 0 };
     for (const dataClass of DATA_CLASSES) {
       // Consumed messages go whatever the setting: 0 keeps only the feeds for ever.
       const cutoff = cutoffs[dataClass] ?? (dataClass === 'message_log' ? new Date(0) : null);
       if (cutoff === null) continue;
       report[dataClass] = options.dryRun
         ? await this.count(dataClass, cutoff)
-        : await this.purge(dataClass, cutoff, now);
+        : await this.purge(dataClass, cutoff, now, alongside);
     }
+    report.outbox += alongside.outbox;
     // Counts only.
     if (DATA_CLASSES.some((c) => report[c] > 0)) {
       this.logger.log({ dryRun: options.dryRun ?? false, ...report }, 'retention purge');
@@ -63,18 +73,29 @@ export class PurgeExpiredDataUseCase {
     return report;
   }
 
-  private async purge(dataClass: DataClass, cutoff: Date, now: Date): Promise<number> {
+  private async purge(
+    dataClass: DataClass,
+    cutoff: Date,
+    now: Date,
+    alongside: { outbox: number },
+  ): Promise<number> {
     const limit = this.config.PURGE_BATCH_SIZE;
     let total = 0;
     for (let batch = 0; batch < MAX_BATCHES; batch++) {
-      const done = await this.purgeBatch(dataClass, cutoff, now, limit);
+      const done = await this.purgeBatch(dataClass, cutoff, now, limit, alongside);
       total += done;
       if (done < limit) break;
     }
     return total;
   }
 
-  private purgeBatch(dataClass: DataClass, cutoff: Date, now: Date, limit: number) {
+  private async purgeBatch(
+    dataClass: DataClass,
+    cutoff: Date,
+    now: Date,
+    limit: number,
+    alongside: { outbox: number },
+  ): Promise<number> {
     const dlq = this.topics.deadLetter;
     switch (dataClass) {
       case 'personal_data':
@@ -89,6 +110,19 @@ export class PurgeExpiredDataUseCase {
         return this.retention.deleteDeadLetters(cutoff, dlq, limit);
       case 'submission':
         return this.retention.deleteSubmissions(cutoff, limit);
+      case 'dispatch_state': {
+        const { states, outbox } = await this.retention.deleteDispatchStates(cutoff, now, limit);
+        alongside.outbox += outbox;
+        return states;
+      }
+      case 'outbox':
+        return this.retention.deleteOutboxRows(cutoff, now, limit);
+      case 'case_match':
+        return this.retention.deletePdqHashes(cutoff, limit);
+      case 'audit_event':
+        return this.auditChain.prune(cutoff, limit, (entries, head) =>
+          prunablePrefix(entries, cutoff, head),
+        );
     }
   }
 
@@ -107,6 +141,15 @@ export class PurgeExpiredDataUseCase {
         return this.retention.countMessages(cutoff, dlq, true);
       case 'submission':
         return this.retention.countSubmissions(cutoff);
+      case 'dispatch_state':
+        return this.retention.countDispatchStates(cutoff);
+      case 'outbox':
+        // Those without a lifecycle; the rows that go with one are in `dispatch_state`.
+        return this.retention.countOutboxRows(cutoff);
+      case 'case_match':
+        return this.retention.countPdqHashes(cutoff);
+      case 'audit_event':
+        return this.auditChain.countPrunable(cutoff);
     }
   }
 }
