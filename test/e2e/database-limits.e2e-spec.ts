@@ -88,6 +88,17 @@ describe('database limits', () => {
       `SELECT d.referral_id FROM decision d WHERE d.held`,
       'ix_decision_held',
     ],
+    [
+      "an old referral's PDQ hashes (the retention purge)",
+      `SELECT p.id FROM media_pdq p WHERE p.referral_id = '00000000-0000-4000-8000-000000000001'`,
+      'ix_media_pdq_referral',
+    ],
+    [
+      'the lifecycles last changed before a cutoff (the retention purge)',
+      `SELECT s.dispatch_id FROM dispatch_state s WHERE s.updated_at < now() - interval '730 days'
+        ORDER BY s.updated_at LIMIT 1000`,
+      'ix_dispatch_state_updated',
+    ],
   ])('answers %s from an index', async (_question, sql, index) => {
     // With sequential scans priced out, the plan names the index if there is one to use.
     await stack.db.query(`SET enable_seqscan = off`);
