@@ -24,6 +24,7 @@ interface OutboxRow {
   dead_letter_reason: string | null;
   next_attempt_at: Date | null;
   attempts: number;
+  last_error: string | null;
 }
 
 describe('relay isolation', () => {
@@ -52,7 +53,7 @@ describe('relay isolation', () => {
   const rowsOf = async (sourceId: string) => {
     const { rows } = await stack.db.query<OutboxRow>(
       `SELECT o.recipient_id, o.published_at IS NOT NULL AS published, o.dead_letter_reason,
-              o.next_attempt_at, o.attempts
+              o.next_attempt_at, o.attempts, o.last_error
          FROM outbox o JOIN referral r ON r.id = o.referral_id
         WHERE r.source_id = $1 ORDER BY o.recipient_id`,
       [sourceId],
@@ -124,6 +125,9 @@ describe('relay isolation', () => {
     }, 'the row for the gone topic retried');
     expect(gone).toMatchObject({ published: false, dead_letter_reason: null });
     expect(gone.next_attempt_at!.getTime()).toBeGreaterThan(Date.now() - 60_000);
+    // Refused on the broker's topic list before any send, not after the client's whole
+    // retry budget (which would hold up the rest of the round with it).
+    expect(gone.last_error).toBe(`topic ${stack.topics.outbound('de-hotline')} does not exist`);
   });
 });
 

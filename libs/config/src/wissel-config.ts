@@ -114,6 +114,17 @@ export class WisselConfig {
   @Max(4 * 1024 * 1024 * 1024)
   KAFKA_PRODUCER_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 
+  /**
+   * Most time an API submission waits for the broker's acknowledgement before the API
+   * answers 503 with Retry-After (nothing accepted; the partner's retry is stored once),
+   * rather than holding the request through the producer's whole retry budget.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  API_PUBLISH_TIMEOUT_MS = 10_000;
+
   /** Prefix for every topic name, e.g. "staging." to share a cluster. Empty in production. */
   @IsString()
   @Matches(/^[A-Za-z0-9._-]*$/, {

@@ -43,6 +43,12 @@ export interface MessagePublisher {
   /** Resolves only once every message is acknowledged by all in-sync replicas. */
   publish(messages: OutboundMessage[]): Promise<void>;
   isConnected(): boolean;
+  /**
+   * Of these topics, those the bus says do not exist, looked up now; none when it cannot
+   * tell (the bus is away) or has no such notion. Lets a caller refuse a deleted topic's
+   * messages at once, instead of after the client's whole retry budget.
+   */
+  missingTopics?(topics: string[]): Promise<string[]>;
 }
 
 export const MESSAGE_CONSUMER_FACTORY = Symbol('MESSAGE_CONSUMER_FACTORY');

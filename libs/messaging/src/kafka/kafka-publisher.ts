@@ -1,4 +1,4 @@
-import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Kafka, type Message, type Producer } from 'kafkajs';
 import { type MessagePublisher, type OutboundMessage } from '../message-bus.port';
 import { SendCoalescer } from './send-coalescer';
 import { withTraceHeaders } from './trace-headers';
@@ -84,7 +84,36 @@ export class KafkaPublisher implements MessagePublisher {
 
   async disconnect(): Promise<void> {
     this.connecting = undefined;
+    const admin = this.admin;
+    this.admin = undefined;
+    await admin?.then((a) => a.disconnect()).catch(() => undefined);
     await this.producer.disconnect();
+  }
+
+  private admin?: Promise<Admin>;
+
+  /**
+   * One metadata request (the topic list). kafkajs would retry a send to a missing topic
+   * for its whole retry budget (about 20 s) before failing it, holding up everything sent
+   * with it; asked first, the caller refuses those messages at once. The admin client
+   * never retries: a broker that does not answer means "cannot tell".
+   */
+  async missingTopics(topics: string[]): Promise<string[]> {
+    if (topics.length === 0) return [];
+    try {
+      this.admin ??= (async () => {
+        const admin = this.kafka.admin({ retry: { retries: 0 } });
+        await admin.connect();
+        return admin;
+      })();
+      const existing = new Set(await (await this.admin).listTopics());
+      return topics.filter((t) => !existing.has(t));
+    } catch {
+      const admin = this.admin;
+      this.admin = undefined;
+      await admin?.then((a) => a.disconnect()).catch(() => undefined);
+      return [];
+    }
   }
 
   private lastPublishFailed = false;

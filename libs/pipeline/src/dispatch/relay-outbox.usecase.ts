@@ -181,8 +181,17 @@ export class RelayOutboxUseCase {
     outcomes: Map<string, AttemptOutcome>,
     round: RelayRound,
   ): Promise<void> {
-    const healthy = items.filter((o) => !this.failingTopics.has(o.row.topic));
-    const suspect = items.filter((o) => this.failingTopics.has(o.row.topic));
+    // A topic the broker no longer has is refused before any request: a send to it would
+    // hold up everything sent with it for the client's whole retry budget.
+    const topics = [...new Set(items.map((o) => o.row.topic))];
+    const missing = new Set((await this.publisher.missingTopics?.(topics)) ?? []);
+    for (const topic of byTopic(items.filter((o) => missing.has(o.row.topic)))) {
+      const error = `topic ${topic[0]!.row.topic} does not exist`;
+      this.refuseTopic(topic, error, lane, now, outcomes, round);
+    }
+    const present = items.filter((o) => !missing.has(o.row.topic));
+    const healthy = present.filter((o) => !this.failingTopics.has(o.row.topic));
+    const suspect = present.filter((o) => this.failingTopics.has(o.row.topic));
     for (const chunk of byBytes(healthy, MAX_REQUEST_BYTES)) {
       await this.publishChunk(chunk, lane, now, outcomes, round);
     }
@@ -250,18 +259,32 @@ export class RelayOutboxUseCase {
         this.record(row, { kind: 'dead_letter', error: String(error), reason }, outcomes, round);
         return;
       }
-      // The topic refuses: its rows wait together, one retry time for all, so they stay
-      // in order, and the recipient rests in this lane until then.
-      const first = chunk[0]!.row;
-      this.failingTopics.add(first.topic);
-      const until = new Date(now.getTime() + retryDelayMs(first.attempts + 1, this.policy));
-      this.resting.set(this.restKey(lane, first.recipientId), until);
-      for (const { row } of chunk) {
-        const outcome: AttemptOutcome = attemptsExhausted(row.attempts + 1, this.policy)
-          ? { kind: 'dead_letter', error: String(error), reason: 'attempts_exhausted' }
-          : { kind: 'retry', error: String(error), nextAttemptAt: until };
-        this.record(row, outcome, outcomes, round);
-      }
+      this.refuseTopic(chunk, String(error), lane, now, outcomes, round);
+    }
+  }
+
+  /**
+   * One topic refuses (missing, not ours, refusing what was sent): its rows wait together,
+   * one retry time for all, so they stay in order, and the recipient rests in this lane
+   * until then.
+   */
+  private refuseTopic(
+    chunk: Outgoing[],
+    error: string,
+    lane: DispatchLane,
+    now: Date,
+    outcomes: Map<string, AttemptOutcome>,
+    round: RelayRound,
+  ): void {
+    const first = chunk[0]!.row;
+    this.failingTopics.add(first.topic);
+    const until = new Date(now.getTime() + retryDelayMs(first.attempts + 1, this.policy));
+    this.resting.set(this.restKey(lane, first.recipientId), until);
+    for (const { row } of chunk) {
+      const outcome: AttemptOutcome = attemptsExhausted(row.attempts + 1, this.policy)
+        ? { kind: 'dead_letter', error, reason: 'attempts_exhausted' }
+        : { kind: 'retry', error, nextAttemptAt: until };
+      this.record(row, outcome, outcomes, round);
     }
   }
 

@@ -71,9 +71,12 @@ class FakeSubmissions {
 class FakePublisher implements MessagePublisher {
   published: OutboundMessage[] = [];
   failing = false;
+  /** A broker that takes the request and does not answer (yet). */
+  hanging = false;
   async publish(messages: OutboundMessage[]): Promise<void> {
     if (this.failing)
       throw Object.assign(new Error('down'), { name: 'KafkaJSNumberOfRetriesExceeded' });
+    if (this.hanging) await new Promise(() => undefined);
     this.published.push(...messages);
   }
   isConnected() {
@@ -146,6 +149,22 @@ describe('SubmitReferralsUseCase', () => {
     expect(retried!.status).toBe('accepted');
     expect(publisher.published).toHaveLength(1);
     expect(submissions.accepted).toEqual([retried!.id]);
+  });
+
+  it('answers 503 once the broker has not acknowledged within API_PUBLISH_TIMEOUT_MS', async () => {
+    jest.useFakeTimers();
+    try {
+      publisher.hanging = true;
+      const id = randomUUID();
+      const outcome = submit(referral(id)).catch((e: unknown) => e);
+      await jest.advanceTimersByTimeAsync(10_000);
+      const error = await outcome;
+      expect(error).toBeInstanceOf(DependencyUnavailableError);
+      expect((error as DependencyUnavailableError).extras.retryAfterSeconds).toBeGreaterThan(0);
+      expect(submissions.accepted).toEqual([]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('answers 503 when the acceptance cannot be recorded (a retry produces it again)', async () => {

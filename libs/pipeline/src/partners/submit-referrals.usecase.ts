@@ -202,7 +202,7 @@ export class SubmitReferralsUseCase {
       },
     }));
     try {
-      await this.publisher.publish(messages);
+      await withinDeadline(this.publisher.publish(messages), this.config.API_PUBLISH_TIMEOUT_MS);
     } catch (error) {
       this.logger.warn(
         { partnerId: partner.partnerId, error: (error as Error).name },
@@ -228,6 +228,28 @@ export class SubmitReferralsUseCase {
       );
     }
   }
+}
+
+class PublishDeadlineError extends Error {
+  override readonly name = 'PublishDeadlineError';
+}
+
+/**
+ * The publish, or a rejection once `ms` have passed. A publish still running then may yet
+ * succeed: its claims stay pending (not accepted), so the partner's retry produces them
+ * again and the router stores each once.
+ */
+function withinDeadline(publish: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new PublishDeadlineError(`no acknowledgement in ${ms} ms`)),
+      ms,
+    );
+  });
+  // A publish that fails after the deadline has nobody left to tell.
+  publish.catch(() => undefined);
+  return Promise.race([publish, deadline]).finally(() => clearTimeout(timer));
 }
 
 /**
