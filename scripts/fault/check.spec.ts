@@ -1,5 +1,11 @@
-import { checkRun, type Observations, type OutboundRecord } from './check';
-import { faultSchedule, seededRandom } from './schedule';
+import {
+  checkRun,
+  NEAR_DUPLICATE_SETTLE_MS,
+  type Observations,
+  type OutboundRecord,
+  STALL_LIMIT_MS,
+} from './check';
+import { faultSchedule, LANE_FAULTS, seededRandom } from './schedule';
 
 const topic = 'referrals.out.nl-hotline.v1';
 
@@ -180,6 +186,136 @@ describe('fault run checker', () => {
     const run = { ...healthyRun(), deadLetters: 3 };
     expect(failed(run)).toEqual({ 'no referral dead-lettered': 1 });
   });
+
+  it('with poison sent, wants each poison parked and nothing else dead-lettered', () => {
+    const run: Observations = {
+      ...healthyRun(),
+      deadLetters: 2,
+      poisonMarkers: ['P-1', 'P-2'],
+      deadLetterPayloads: ['{"x":"P-1"', 'urgent P-2'],
+    };
+    expect(failed(run)).toEqual({});
+    run.deadLetterPayloads = ['{"x":"P-1"', '{"sourceRef":{"id":"a"}}'];
+    expect(failed(run)).toEqual({
+      'every poison message parked on the dead-letter topic': 1,
+      'no referral dead-lettered': 1,
+    });
+  });
+
+  it('checks webhook dispatches against the calls the recipient verified and answered 2xx', () => {
+    const run = healthyRun();
+    run.webhookTopics = [topic];
+    run.outbound = [];
+    run.webhookCalls = [
+      { dispatchId: 'x1', status: 200, verified: true },
+      { dispatchId: 'x2', status: 200, verified: false },
+    ];
+    expect(failed(run)).toEqual({
+      'every dispatch is on its recipient topic': 1,
+      'every webhook delivery carries valid signatures': 1,
+    });
+    run.webhookCalls[1] = { dispatchId: 'x2', status: 500, verified: true };
+    expect(failed(run)).toEqual({ 'every dispatch is on its recipient topic': 1 });
+    run.webhookCalls.push({ dispatchId: 'x2', status: 204, verified: true });
+    expect(failed(run)).toEqual({});
+    run.webhookTopics = ['referrals.out.fr-hotline.v1'];
+    run.outbound = healthyRun().outbound;
+    expect(failed(run)).toEqual({ 'every webhook delivery carries valid signatures': 1 });
+  });
+
+  it('excuses a dispatch published before its topic was deleted, not one published while it was missing', () => {
+    const run = healthyRun();
+    run.outbound = [record('x2', 1)];
+    run.dispatches[0]!.publishedAt = 1_000;
+    run.deletedTopic = { topic, deletedAt: 2_000, recreatedAt: 30_000 };
+    expect(failed(run)).toEqual({});
+    expect(checkRun(run).figures.goneWithTopic).toBe(1);
+    run.dispatches[0]!.publishedAt = 20_000;
+    expect(failed(run)).toEqual({ 'every dispatch is on its recipient topic': 1 });
+  });
+
+  it('wants every PDQ hash stored and every near duplicate in its original case by PDQ', () => {
+    const run = healthyRun();
+    run.pdqExpected = [
+      { system: 'IWF', id: 'a', pdq: ['aa'] },
+      { system: 'NCMEC', id: 'b', pdq: ['ab'], nearDuplicateOf: { system: 'IWF', id: 'a' } },
+    ];
+    run.pdqRows = [
+      { referralId: 'r1', pdq: 'aa' },
+      { referralId: 'r2', pdq: 'ab' },
+    ];
+    run.caseSources = [
+      { referralId: 'r1', caseId: 'c1', layer: 'new' },
+      { referralId: 'r2', caseId: 'c1', layer: 'pdq' },
+    ];
+    expect(failed(run)).toEqual({});
+    run.pdqRows.pop();
+    run.caseSources[1] = { referralId: 'r2', caseId: 'c2', layer: 'new' };
+    expect(failed(run)).toEqual({
+      'every PDQ hash sent is stored for the index': 1,
+      'every near duplicate joined its original case by PDQ': 1,
+    });
+    // Taken within seconds of its original (a burst across partitions): not required.
+    run.caseSources = [
+      { referralId: 'r1', caseId: 'c1', layer: 'new', joinedAt: 1_000 },
+      {
+        referralId: 'r2',
+        caseId: 'c2',
+        layer: 'new',
+        joinedAt: 1_000 + NEAR_DUPLICATE_SETTLE_MS - 1,
+      },
+    ];
+    expect(failed(run)).toEqual({ 'every PDQ hash sent is stored for the index': 1 });
+    run.caseSources[1]!.joinedAt = 1_000 + NEAR_DUPLICATE_SETTLE_MS;
+    expect(failed(run)).toEqual({
+      'every PDQ hash sent is stored for the index': 1,
+      'every near duplicate joined its original case by PDQ': 1,
+    });
+    run.pdqExpected = [run.pdqExpected[0]!];
+    run.pdqRows.push({ referralId: 'r2', pdq: 'ab' });
+    expect(failed(run)).toEqual({ 'every near duplicate joined its original case by PDQ': 1 });
+  });
+
+  it("fails another recipient's dispatch that waited past the limit while one recipient was down", () => {
+    const run = healthyRun();
+    const window = { name: 'the webhook hung', from: 0, to: 10_000, topic: 'referrals.out.fr.v1' };
+    run.stallWindows = [window];
+    run.dispatches[0]!.createdAt = 1_000;
+    run.dispatches[0]!.publishedAt = 2_000;
+    const name = `while the webhook hung, other recipients' dispatches went out within ${STALL_LIMIT_MS / 1000} s`;
+    expect(failed(run)).toEqual({});
+    run.dispatches[0]!.publishedAt = 1_000 + STALL_LIMIT_MS + 1;
+    expect(failed(run)).toEqual({ [name]: 1 });
+    run.dispatches[0]!.createdAt = 50_000;
+    expect(failed(run)).toEqual({ [name]: 1 }); // nothing measured in the window
+  });
+
+  it('wants Retry-After on every 503, no API answer but 202 or 503, and a 503 in each outage', () => {
+    const run = healthyRun();
+    const outages = [{ name: 'the broker outage', from: 1_000, to: 50_000 }];
+    run.api = {
+      unavailable: 1,
+      unavailableAt: [20_000],
+      unavailableWithoutRetryAfter: 0,
+      unexpectedCount: 0,
+      unexpected: [],
+      outages,
+    };
+    expect(failed(run)).toEqual({});
+    run.api = {
+      unavailable: 4,
+      unavailableAt: [100_000],
+      unavailableWithoutRetryAfter: 1,
+      unexpectedCount: 2,
+      unexpected: ['500 about:blank'],
+      outages,
+    };
+    expect(failed(run)).toEqual({
+      'every 503 of the API carries Retry-After': 1,
+      'the API answered only 202 or 503': 2,
+      'the API answered 503 during the broker outage': 1,
+    });
+  });
 });
 
 describe('fault schedule', () => {
@@ -190,6 +326,9 @@ describe('fault schedule', () => {
     dispatcherKills: 3,
     restartKafka: true,
     restartPostgres: true,
+    webhookDeadMs: 5_000,
+    deleteTopic: true,
+    poison: true,
   };
 
   it('is the same for the same seed, and sorted', () => {
@@ -207,15 +346,34 @@ describe('fault schedule', () => {
       count('kill-dispatcher'),
       count('restart-kafka'),
       count('restart-postgres'),
-    ]).toEqual([4, 3, 1, 1]);
+      count('delete-topic'),
+      count('webhook-revive'),
+      count('poison'),
+    ]).toEqual([4, 3, 1, 1, 1, 1, 2]);
     for (const f of faults) {
       expect(f.atMs).toBeGreaterThanOrEqual(0.05 * 60_000);
       expect(f.atMs).toBeLessThanOrEqual(0.95 * 60_000);
     }
-    const kafka = faults.find((f) => f.kind === 'restart-kafka')!.atMs;
-    const postgres = faults.find((f) => f.kind === 'restart-postgres')!.atMs;
-    expect(kafka).toBeLessThan(0.45 * 60_000);
-    expect(postgres).toBeGreaterThan(0.6 * 60_000);
+    // The lane faults come in this order, so their windows never overlap.
+    expect(faults.filter((f) => LANE_FAULTS.has(f.kind)).map((f) => f.kind)).toEqual([
+      'webhook-revive',
+      'restart-kafka',
+      'delete-topic',
+      'restart-postgres',
+    ]);
+  });
+
+  it('leaves out what is switched off', () => {
+    const faults = faultSchedule({
+      ...options,
+      webhookDeadMs: 0,
+      deleteTopic: false,
+      poison: false,
+      restartKafka: false,
+    });
+    expect(new Set(faults.map((f) => f.kind))).toEqual(
+      new Set(['kill-router', 'kill-dispatcher', 'restart-postgres']),
+    );
   });
 
   it('draws values in [0, 1) from a seeded generator', () => {

@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { type Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import {
+  type CaseSourceRow,
   type DecisionRow,
   type DispatchRow,
   type OutboundRecord,
@@ -16,7 +17,12 @@ export interface DatabaseRows {
   referrals: StoredReferral[];
   decisions: DecisionRow[];
   dispatches: DispatchRow[];
+  caseSources: CaseSourceRow[];
+  pdqRows: Array<{ referralId: string; pdq: string }>;
 }
+
+/** A record read back, with its value when its topic's values were asked for. */
+export type ReadRecord = OutboundRecord & { value?: string };
 
 export async function readDatabase(url: string): Promise<DatabaseRows> {
   const db = new Client({ connectionString: url });
@@ -31,25 +37,40 @@ export async function readDatabase(url: string): Promise<DatabaseRows> {
     const dispatches = await db.query<DispatchRow>(
       `SELECT dispatch_id AS "dispatchId", referral_id AS "referralId",
               recipient_id AS "recipientId", topic,
-              published_at IS NOT NULL AS published, dead_lettered_at IS NOT NULL AS "deadLettered"
+              published_at IS NOT NULL AS published, dead_lettered_at IS NOT NULL AS "deadLettered",
+              (extract(epoch FROM created_at) * 1000)::float8 AS "createdAt",
+              (extract(epoch FROM published_at) * 1000)::float8 AS "publishedAt"
          FROM outbox`,
+    );
+    const caseSources = await db.query<CaseSourceRow>(
+      `SELECT referral_id AS "referralId", case_id AS "caseId", layer,
+              (extract(epoch FROM joined_at) * 1000)::float8 AS "joinedAt"
+         FROM case_source`,
+    );
+    const pdqRows = await db.query<{ referralId: string; pdq: string }>(
+      `SELECT referral_id AS "referralId", pdq FROM media_pdq`,
     );
     return {
       referrals: referrals.rows,
       decisions: decisions.rows,
       dispatches: dispatches.rows,
+      caseSources: caseSources.rows,
+      pdqRows: pdqRows.rows,
     };
   } finally {
     await db.end();
   }
 }
 
-/** Every record of the given topics, from the beginning up to the end they had when called. */
+/**
+ * Every record of the given topics, from the beginning up to the end they had when called;
+ * the values of `keepValuesOf` as text, the others only as a digest.
+ */
 export async function readTopics(
   kafka: Kafka,
   topics: string[],
-  timeoutMs = 120_000,
-): Promise<OutboundRecord[]> {
+  { keepValuesOf, timeoutMs = 120_000 }: { keepValuesOf?: string; timeoutMs?: number } = {},
+): Promise<ReadRecord[]> {
   const admin = kafka.admin();
   await admin.connect();
   const remaining = new Map<string, bigint>(); // topic/partition → end offset
@@ -63,7 +84,7 @@ export async function readTopics(
   } finally {
     await admin.disconnect();
   }
-  const records: OutboundRecord[] = [];
+  const records: ReadRecord[] = [];
   if (remaining.size === 0) return records;
 
   const consumer = kafka.consumer({ groupId: `fault-check-${randomBytes(4).toString('hex')}` });
@@ -88,6 +109,7 @@ export async function readTopics(
             valueDigest: createHash('sha256')
               .update(m.value ?? Buffer.alloc(0))
               .digest('hex'),
+            ...(batch.topic === keepValuesOf && { value: m.value?.toString('utf8') ?? '' }),
           });
         }
         const key = `${batch.topic}/${batch.partition}`;

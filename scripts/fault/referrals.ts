@@ -17,7 +17,16 @@ export interface FaultReferral {
   value: string;
   /** A resend of an earlier referral (same bytes): must be stored once. */
   duplicate: boolean;
+  /** The PDQ hashes it carries (hex), for the check that they are indexed. */
+  pdq: string[];
+  /** New material whose image is a near duplicate (a PDQ a few bits off) of this earlier referral's. */
+  nearDuplicateOf?: { system: string; id: string };
+  /** The parsed canonical referral, to submit through the API. */
+  canonical?: Record<string, unknown>;
 }
+
+/** Bits flipped in a near duplicate's PDQ: well within PDQ_MAX_DISTANCE (31). */
+const NEAR_DUPLICATE_BITS = 8;
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
@@ -43,7 +52,11 @@ export class ReferralFactory {
     ) as typeof this.xarf;
   }
 
-  /** `count` referrals: about 10 % CyberTipline, 10 % X-ARF, the rest canonical. */
+  /**
+   * `count` referrals: about 10 % CyberTipline, 10 % X-ARF, the rest canonical. In the second
+   * half, about 1 % are near duplicates of a canonical referral of the first half (found
+   * only by the PDQ index, which crashes and outages must not leave behind).
+   */
   make(count: number, random: () => number, duplicatePercent: number): FaultReferral[] {
     const out: FaultReferral[] = [];
     for (let i = 0; i < count; i++) {
@@ -51,6 +64,13 @@ export class ReferralFactory {
         const earlier = out[Math.floor(random() * out.length)]!;
         out.push({ ...earlier, duplicate: true });
         continue;
+      }
+      if (i > count / 2 && random() < 0.01) {
+        const original = out[Math.floor(random() * (count / 2))]!;
+        if (original.format === 'canonical' && !original.duplicate) {
+          out.push(this.makeNearDuplicate(original, random));
+          continue;
+        }
       }
       const pick = random();
       out.push(
@@ -60,35 +80,57 @@ export class ReferralFactory {
     return out;
   }
 
-  private makeCanonical(): FaultReferral {
+  /**
+   * New canonical material under `system`; `priority` urgent goes to the urgent lane. The
+   * PDQ of each media item is random unless given.
+   */
+  makeCanonical(
+    system = 'IWF',
+    priority: 'normal' | 'urgent' = 'normal',
+    pdq?: string,
+  ): FaultReferral {
     const tag = hex(6);
     const id = `FAULT-${randomUUID()}`;
     const value = {
       ...this.canonical,
-      sourceRef: { system: 'IWF', id },
+      sourceRef: { system, id },
+      incident: { ...(this.canonical.incident as object), priority },
       locators: this.canonical.locators.map((l) => ({
         ...l,
         url: `${l.url.split('?')[0]}-${tag}`,
       })),
       media: this.canonical.media.map((m) => ({
         ...m,
-        hashes: { md5: hex(16), sha256: hex(32), pdq: hex(32) },
+        hashes: { md5: hex(16), sha256: hex(32), pdq: pdq ?? hex(32) },
       })),
     };
-    return this.item('canonical', 'IWF', id, JSON.stringify(value));
+    const item = this.item('canonical', system, id, JSON.stringify(value));
+    return { ...item, pdq: value.media.map((m) => m.hashes.pdq), canonical: value };
+  }
+
+  private makeNearDuplicate(original: FaultReferral, random: () => number): FaultReferral {
+    const bits = Buffer.from(original.pdq[0]!, 'hex');
+    const flipped = new Set<number>();
+    while (flipped.size < NEAR_DUPLICATE_BITS) flipped.add(Math.floor(random() * 256));
+    for (const bit of flipped) bits[bit >> 3] = bits[bit >> 3]! ^ (1 << (bit & 7));
+    return {
+      ...this.makeCanonical('IWF', 'normal', bits.toString('hex')),
+      nearDuplicateOf: { system: original.system, id: original.id },
+    };
   }
 
   private makeCybertip(): FaultReferral {
     const id = String(900_000_000 + ++this.cybertipSeq);
     const tag = hex(6);
+    const pdq = hex(32);
     const value = this.cybertip
       // The envelope's and the file's reportId: one submission names one report.
       .replaceAll(/<reportId>\d+<\/reportId>/g, `<reportId>${id}</reportId>`)
       .replaceAll('/gallery/77/', `/gallery/77-${tag}/`)
       .replace(/hashType="MD5">[0-9a-f]{32}</, `hashType="MD5">${hex(16)}<`)
       // The PDQ in the file's metadata too, or every fault referral would join one case.
-      .replace(/<value>[0-9A-Fa-f]{64}<\/value>/, `<value>${hex(32)}</value>`);
-    return this.item('cybertip', 'NCMEC', id, value);
+      .replace(/<value>[0-9A-Fa-f]{64}<\/value>/, `<value>${pdq}</value>`);
+    return { ...this.item('cybertip', 'NCMEC', id, value), pdq: [pdq] };
   }
 
   private makeXarf(): FaultReferral {
@@ -109,6 +151,6 @@ export class ReferralFactory {
     value: string,
   ): FaultReferral {
     const topic = this.topics.inbound.find((t) => t.format === format)!.topic;
-    return { topic, format, system, id, value, duplicate: false };
+    return { topic, format, system, id, value, duplicate: false, pdq: [] };
   }
 }

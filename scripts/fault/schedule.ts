@@ -3,7 +3,25 @@
  * failing run can be repeated with the same moments (FAULT_SEED).
  */
 
-export type FaultKind = 'kill-router' | 'kill-dispatcher' | 'restart-kafka' | 'restart-postgres';
+export type FaultKind =
+  | 'kill-router'
+  | 'kill-dispatcher'
+  | 'restart-kafka'
+  | 'restart-postgres'
+  | 'delete-topic'
+  | 'poison'
+  | 'webhook-revive';
+
+/**
+ * Faults that take turns in one lane, in this order, each after the one before has ended:
+ * their windows never overlap, so each one's effect is measured on its own.
+ */
+export const LANE_FAULTS: ReadonlySet<FaultKind> = new Set([
+  'webhook-revive',
+  'restart-kafka',
+  'delete-topic',
+  'restart-postgres',
+]);
 
 export interface ScheduledFault {
   kind: FaultKind;
@@ -19,6 +37,10 @@ export interface ScheduleOptions {
   dispatcherKills: number;
   restartKafka: boolean;
   restartPostgres: boolean;
+  /** The webhook recipient answers nothing until this many ms; 0: it never hangs. */
+  webhookDeadMs: number;
+  deleteTopic: boolean;
+  poison: boolean;
 }
 
 /** mulberry32: a tiny seeded PRNG (reproducibility, not security), values in [0, 1). */
@@ -34,9 +56,11 @@ export function seededRandom(seed: number): () => number {
 }
 
 /**
- * App kills fall anywhere in 5–95 % of the window; the broker restart in 25–45 % and the
- * PostgreSQL restart in 60–80 %, so the two outages never overlap and both hit a loaded
- * pipeline. Sorted by time.
+ * App kills fall anywhere in 5–95 % of the window. The lane faults come one after the
+ * other, all while referrals are still produced: the webhook comes back to life after its
+ * dead time, the broker outage falls in 28–35 %, the topic deletion in 45–50 % and the
+ * PostgreSQL crash in 60–70 % (each waits for the one before). Poison goes in twice, at
+ * 10 % and 55 %. Sorted by time.
  */
 export function faultSchedule(o: ScheduleOptions): ScheduledFault[] {
   const random = seededRandom(o.seed);
@@ -47,7 +71,13 @@ export function faultSchedule(o: ScheduleOptions): ScheduledFault[] {
     faults.push({ kind: 'kill-router', atMs: between(0.05, 0.95) });
   for (let i = 0; i < o.dispatcherKills; i++)
     faults.push({ kind: 'kill-dispatcher', atMs: between(0.05, 0.95) });
-  if (o.restartKafka) faults.push({ kind: 'restart-kafka', atMs: between(0.25, 0.45) });
-  if (o.restartPostgres) faults.push({ kind: 'restart-postgres', atMs: between(0.6, 0.8) });
+  if (o.webhookDeadMs > 0) faults.push({ kind: 'webhook-revive', atMs: o.webhookDeadMs });
+  if (o.restartKafka) faults.push({ kind: 'restart-kafka', atMs: between(0.28, 0.35) });
+  if (o.deleteTopic) faults.push({ kind: 'delete-topic', atMs: between(0.45, 0.5) });
+  if (o.restartPostgres) faults.push({ kind: 'restart-postgres', atMs: between(0.6, 0.7) });
+  if (o.poison) {
+    faults.push({ kind: 'poison', atMs: Math.round(o.windowMs * 0.1) });
+    faults.push({ kind: 'poison', atMs: Math.round(o.windowMs * 0.55) });
+  }
   return faults.sort((a, b) => a.atMs - b.atMs);
 }

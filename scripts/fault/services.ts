@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function exec(
   file: string,
@@ -51,13 +52,18 @@ export class FaultKafka {
     await this.sh('start');
   }
 
-  /** Clean stop (SIGTERM, as an orchestrator's rolling restart), start on the same data. */
-  async restart(): Promise<{ stopMs: number; startMs: number }> {
+  /**
+   * Clean stop (SIGTERM, as an orchestrator's rolling restart), down for `downMs`, start on
+   * the same data.
+   */
+  async restart(downMs = 0): Promise<{ stopMs: number; startMs: number }> {
     const t0 = Date.now();
     await this.sh('stop');
     const t1 = Date.now();
+    await sleep(downMs);
+    const t2 = Date.now();
     await this.sh('start');
-    return { stopMs: t1 - t0, startMs: Date.now() - t1 };
+    return { stopMs: t1 - t0, startMs: Date.now() - t2 };
   }
 
   /** Stops the broker and deletes its data. */
@@ -136,13 +142,18 @@ export class FaultPostgres {
     ]);
   }
 
-  /** `pg_ctl stop -m immediate` (a crash: no checkpoint, clients cut off), then start (recovery). */
-  async restart(): Promise<{ stopMs: number; startMs: number }> {
+  /**
+   * `pg_ctl stop -m immediate` (a crash: no checkpoint, clients cut off), down for `downMs`,
+   * then start (recovery).
+   */
+  async restart(downMs = 0): Promise<{ stopMs: number; startMs: number }> {
     const t0 = Date.now();
     await this.pg('pg_ctl', ['-D', this.dataDir, '-m', 'immediate', '-w', 'stop']);
     const t1 = Date.now();
+    await sleep(downMs);
+    const t2 = Date.now();
     await this.start();
-    return { stopMs: t1 - t0, startMs: Date.now() - t1 };
+    return { stopMs: t1 - t0, startMs: Date.now() - t2 };
   }
 
   async remove(): Promise<void> {

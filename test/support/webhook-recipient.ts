@@ -21,6 +21,12 @@ export class WebhookRecipient {
   readonly calls: WebhookCall[] = [];
   /** The status to answer, given the dispatch and how often it came before. */
   answer: (dispatchId: string, earlierCalls: number) => number = () => 200;
+  /**
+   * While true, requests are read and never answered, as a host that accepts connections
+   * and hangs (the sender's timeout ends each); counted in `unansweredRequests`.
+   */
+  unanswered = false;
+  unansweredRequests = 0;
   private jwks?: Jwks;
 
   private constructor(
@@ -45,6 +51,10 @@ export class WebhookRecipient {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
+        if (recipient.unanswered) {
+          recipient.unansweredRequests++;
+          return;
+        }
         void recipient.handle(req, Buffer.concat(chunks)).then((status) => {
           res.writeHead(status, { 'content-type': 'text/plain' }).end();
         });
