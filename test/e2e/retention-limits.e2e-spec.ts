@@ -3,7 +3,8 @@
  * router (embedded-mode messaging) and `npm run purge` with an injected clock:
  * - delivered dispatches (outbox rows) and ended lifecycles (dispatch_state with its acks)
  *   go after RETENTION_OUTBOX_DAYS; pending, dead-lettered, open, protected and young ones
- *   stay; a re-decision and a custody export still know what was purged;
+ *   stay, and so does a removal dispatch its case still waits for (never acknowledged, or
+ *   received and silent); a re-decision and a custody export still know what was purged;
  * - old referrals' PDQ hashes go from media_pdq, and the running router's in-memory index
  *   stops matching them; PDQ_INDEX_MAX_ENTRIES bounds that index;
  * - the oldest part of the audit chain is pruned behind an attested anchor: `npm run audit
@@ -11,6 +12,7 @@
  *   or a deleted entry; the append-only guard still refuses any other delete.
  */
 import { type INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -20,6 +22,7 @@ import {
   CustodyRecordReader,
   dataSourceOptions,
   DecisionRecordRepository,
+  DispatchLifecycleRepository,
 } from '@wissel/persistence';
 import { PdqCaseIndex, SealAuditChainUseCase } from '@wissel/pipeline';
 import { main as audit } from '../../scripts/audit';
@@ -77,7 +80,16 @@ describe('retention of dispatches, lifecycles and PDQ hashes (npm run purge)', (
   };
   const env = () => ({ ...stack.env, ...retention });
   type Kind =
-    'ended' | 'unacked' | 'pending' | 'deadLettered' | 'openNotice' | 'held' | 'young' | 'idle';
+    | 'ended'
+    | 'unacked'
+    | 'pending'
+    | 'deadLettered'
+    | 'openNotice'
+    | 'held'
+    | 'young'
+    | 'idle'
+    | 'liveUnacked'
+    | 'liveIdle';
   const KINDS: Kind[] = [
     'ended',
     'unacked',
@@ -87,6 +99,8 @@ describe('retention of dispatches, lifecycles and PDQ hashes (npm run purge)', (
     'held',
     'young',
     'idle',
+    'liveUnacked',
+    'liveIdle',
   ];
   const ids = {} as Record<Kind, { id: string; pdq: string }>;
 
@@ -144,6 +158,14 @@ describe('retention of dispatches, lifecycles and PDQ hashes (npm run purge)', (
       [id('ended')],
     );
     await state(id('idle'), 'received', ', received_at', ', now()');
+    // The same two, but their case still open: the hoster never said it removed anything.
+    await state(id('liveIdle'), 'received', ', received_at', ', now()');
+    // The cases of the ended, unacknowledged and idle ones were closed (removal confirmed).
+    await stack.db.query(
+      `UPDATE "case" SET status = 'removed', removed_at = now()
+        WHERE id IN (SELECT case_id FROM case_source WHERE referral_id = ANY($1))`,
+      [[id('ended'), id('unacked'), id('idle')]],
+    );
     await state(
       id('openNotice'),
       'notice_sent',
@@ -198,10 +220,19 @@ describe('retention of dispatches, lifecycles and PDQ hashes (npm run purge)', (
       expect(await statesOf(kind)).toBe(0);
     }
     expect(await stack.count(`dispatch_ack`)).toBe(0);
-    for (const kind of ['pending', 'deadLettered', 'openNotice', 'held', 'young'] as const) {
+    for (const kind of [
+      'pending',
+      'deadLettered',
+      'openNotice',
+      'held',
+      'young',
+      'liveUnacked',
+      'liveIdle',
+    ] as const) {
       expect(await outboxOf(kind)).toBe(outboxBefore[kind]);
     }
     expect(await statesOf('openNotice')).toBe(1);
+    expect(await statesOf('liveIdle')).toBe(1);
     // An undelivered row is never touched, whatever its age.
     expect(
       await stack.count(`outbox WHERE referral_id = $1 AND published_at IS NULL`, [ids.pending.id]),
@@ -246,6 +277,33 @@ describe('retention of dispatches, lifecycles and PDQ hashes (npm run purge)', (
     expect(record.dispatches).toEqual([]);
     expect(record.referral.purgedRecipients).toEqual(recipients);
     expect(record.referral.dispatchesPurgedAt).not.toBeNull();
+  });
+
+  it('keeps a case open whose hoster never confirmed removal: another dispatch confirming it does not close it', async () => {
+    const lifecycle = new DispatchLifecycleRepository(dataSource);
+    for (const kind of ['liveUnacked', 'liveIdle'] as const) {
+      const { rows } = await stack.db.query<{ case_id: string }>(
+        `SELECT case_id FROM case_source WHERE referral_id = $1`,
+        [ids[kind].id],
+      );
+      // Another hoster's `removed` for the case: the purged-or-not dispatch decides.
+      const closed = await lifecycle.transaction((tx) =>
+        tx.markCaseRemoved(rows[0]!.case_id, randomUUID(), new Date()),
+      );
+      expect({ kind, closed }).toEqual({ kind, closed: false });
+    }
+  });
+
+  it('counts the recipients of purged dispatches as live: a re-decision sends none of them the referral again', async () => {
+    const lifecycle = new DispatchLifecycleRepository(dataSource);
+    const { rows } = await stack.db.query<{ purged_recipients: string[] }>(
+      `SELECT purged_recipients FROM referral WHERE id = $1`,
+      [ids.unacked.id],
+    );
+    expect(rows[0]!.purged_recipients.length).toBeGreaterThan(0);
+    expect((await lifecycle.liveRecipients(ids.unacked.id)).sort()).toEqual(
+      rows[0]!.purged_recipients,
+    );
   });
 
   it('deletes old PDQ hashes and the running router stops matching them; young and protected ones still match', async () => {

@@ -76,11 +76,24 @@ const DEAD_LETTERS = `
  WHERE m.produced_at < $1 AND m.topic = $2 AND ${CONSUMED_BY_EVERY_GROUP}`;
 
 /**
+ * A removal dispatch the lifecycle still counts as live (LIVE_REMOVAL_DISPATCHES in
+ * dispatch-lifecycle.repository.ts): a referral dispatch asking for removal, of a referral
+ * in a case still open. Its recipient was never heard to remove the material, so deleting it
+ * would let another hoster's `removed` close the case, or a re-decision send it again.
+ */
+const REMOVAL_IN_OPEN_CASE = (o: string) => `(
+  ${o}.payload->>'schema' = 'wissel.dispatch/1'
+  AND EXISTS (SELECT 1 FROM jsonb_array_elements(${o}.payload->'decision'->'routes') x
+               WHERE x->>'purpose' = 'removal')
+  AND EXISTS (SELECT 1 FROM case_source cs JOIN "case" c ON c.id = cs.case_id
+               WHERE cs.referral_id = ${o}.referral_id AND c.status = 'open'))`;
+
+/**
  * A dispatch's lifecycle that is over ($1: RETENTION_OUTBOX_DAYS before now): ended, or
- * idle (dispatched or received, no notice clock) since $1, with no re-decision waiting,
- * the referral not protected, and its outbox row (if still there) published with its
- * payload already stripped: a dispatch goes only after its payload went, so
- * RETENTION_DISPATCH_PAYLOAD_DAYS = 0 keeps it for ever too.
+ * idle (dispatched or received, no notice clock) since $1 and no longer live, with no
+ * re-decision waiting, the referral not protected, and its outbox row (if still there)
+ * published with its payload already stripped: a dispatch goes only after its payload
+ * went. An idle removal dispatch of an open case is live and stays (REMOVAL_IN_OPEN_CASE).
  */
 const DISPATCH_STATES = `
   FROM dispatch_state s JOIN referral r ON r.id = s.referral_id
@@ -88,13 +101,15 @@ const DISPATCH_STATES = `
    AND NOT (s.status IN ('notice_sent', 'escalated') AND s.ended_at IS NULL)
    AND NOT (s.redecision IS NOT NULL AND s.redecided_at IS NULL)
    AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dispatch_id = s.dispatch_id
-                    AND (o.published_at IS NULL OR o.published_at >= $1 OR o.payload ? 'referral'))
+                    AND (o.published_at IS NULL OR o.published_at >= $1 OR o.payload ? 'referral'
+                         OR (s.status IN ('dispatched', 'received') AND ${REMOVAL_IN_OPEN_CASE('o')})))
    AND NOT ${PROTECTED('r')}`;
 
 /**
  * Delivered outbox rows without a lifecycle (a dispatch never acknowledged, a reminder, an
- * escalation): published before $1, payload stripped, referral not protected. Never a row
- * still to publish, nor a dead letter never delivered: that one waits for an operator's
+ * escalation): published before $1, payload stripped, referral not protected, and not a
+ * removal dispatch of an open case (never acknowledged is live to the lifecycle). Never a
+ * row still to publish, nor a dead letter never delivered: that one waits for an operator's
  * replay (`npm run dispatches`), and deleting it would lose a dispatch without a word.
  * A row with a lifecycle goes with it (DISPATCH_STATES), never before.
  */
@@ -102,6 +117,7 @@ const OUTBOX_ROWS = `
   FROM outbox o JOIN referral r ON r.id = o.referral_id
  WHERE o.published_at IS NOT NULL AND o.published_at < $1 AND NOT (o.payload ? 'referral')
    AND NOT EXISTS (SELECT 1 FROM dispatch_state s WHERE s.dispatch_id = o.dispatch_id)
+   AND NOT ${REMOVAL_IN_OPEN_CASE('o')}
    AND NOT ${PROTECTED('r')}`;
 
 /** PDQ hashes of referrals received before $1 (RETENTION_CASE_MATCH_DAYS), not protected. */

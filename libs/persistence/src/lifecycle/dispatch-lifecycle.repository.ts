@@ -196,14 +196,17 @@ export class DispatchLifecycleRepository {
 
   /**
    * Recipients with a live referral dispatch of this referral: sent and not ended (no state
-   * row yet counts as live: nothing ended it).
+   * row yet counts as live: nothing ended it), and those whose dispatches the retention
+   * purge removed: whether it had ended is no longer known, and nobody gets it twice.
    */
   async liveRecipients(referralId: string): Promise<string[]> {
     const rows = (await this.dataSource.query(
-      `SELECT DISTINCT o.recipient_id AS "recipient"
+      `SELECT o.recipient_id AS "recipient"
          FROM outbox o LEFT JOIN dispatch_state s ON s.dispatch_id = o.dispatch_id
         WHERE o.referral_id = $1 AND o.${DISPATCH_SCHEMA_FILTER}
-          AND (s.status IS NULL OR s.status NOT IN ('removed', 'moved', 'rejected', 'closed'))`,
+          AND (s.status IS NULL OR s.status NOT IN ('removed', 'moved', 'rejected', 'closed'))
+       UNION
+       SELECT unnest(purged_recipients) FROM referral WHERE id = $1`,
       [referralId],
     )) as Array<{ recipient: string }>;
     return rows.map((r) => r.recipient);
