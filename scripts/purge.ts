@@ -4,7 +4,8 @@
  *   npm run purge -- --dry-run   count what is past its retention, change nothing
  *   npm run purge -- --now       anonymise and delete it now (statistics kept)
  * Reads DATABASE_URL and the RETENTION_* settings like the apps. Output is one JSON line
- * of counts per data class. Exit codes: 0 done, 1 failed, 2 usage.
+ * of counts per data class and the classes that failed (`failed`). Exit codes: 0 done, 1 a
+ * class (or the whole run) failed, 2 usage.
  */
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
@@ -55,6 +56,11 @@ export async function main(
     );
     const report = await purge.execute({ dryRun });
     io.out(JSON.stringify({ dryRun, at: clock.now().toISOString(), ...report }));
+    // The other classes ran; the report lists those that failed (their error codes logged).
+    if (report.failed.length > 0) {
+      io.err(`purge failed for: ${report.failed.join(', ')}`);
+      return 1;
+    }
     return 0;
   } catch (error) {
     io.err(`purge failed: ${(error as Error).message}`);

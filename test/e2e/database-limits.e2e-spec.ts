@@ -89,6 +89,13 @@ describe('database limits', () => {
       'ix_decision_held',
     ],
     [
+      'the old referrals whose PDQ hashes the retention purge has not taken yet',
+      `SELECT r.id FROM referral r
+        WHERE r.pdq_purged_at IS NULL AND r.received_at < now() - interval '730 days'
+        ORDER BY r.received_at LIMIT 1000`,
+      'ix_referral_pdq_unpurged',
+    ],
+    [
       "an old referral's PDQ hashes (the retention purge)",
       `SELECT p.id FROM media_pdq p WHERE p.referral_id = '00000000-0000-4000-8000-000000000001'`,
       'ix_media_pdq_referral',

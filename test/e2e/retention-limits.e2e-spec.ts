@@ -208,10 +208,20 @@ describe('retention of dispatches, lifecycles and PDQ hashes (npm run purge)', (
     const outboxBefore = Object.fromEntries(
       await Promise.all(KINDS.map(async (k) => [k, await outboxOf(k)] as const)),
     ) as Record<Kind, number>;
-    const run = io(env());
+    const generation = async () =>
+      Number(
+        (await stack.db.query(`SELECT generation FROM pdq_index_generation`)).rows[0].generation,
+      );
+    const generationBefore = await generation();
+    // Batches of 2: several per class.
+    const run = io({ ...env(), PURGE_BATCH_SIZE: '2' });
     expect(await purge(['--now'], run.io, clock)).toBe(0);
     const report = JSON.parse(run.out[0]!);
+    expect(report.failed).toEqual([]);
     expect(report.dispatch_state).toBe(2);
+    // Hashes went in several batches, but the routers rebuild their PDQ index once.
+    expect(report.case_match).toBeGreaterThan(2);
+    expect(await generation()).toBe(generationBefore + 1);
     const gone = outboxBefore.ended + outboxBefore.unacked + outboxBefore.idle;
     expect(report.outbox).toBe(gone);
 
@@ -323,9 +333,12 @@ describe('retention of dispatches, lifecycles and PDQ hashes (npm run purge)', (
     expect(rows[0].n).toBe(KINDS.length - 3);
   });
 
-  it('is idempotent: a second run deletes nothing more', async () => {
+  it('is idempotent: a second run deletes nothing more, and no router rebuilds its PDQ index', async () => {
+    const { rows: before } = await stack.db.query(`SELECT generation FROM pdq_index_generation`);
     const run = io(env());
     expect(await purge(['--now'], run.io, clock)).toBe(0);
+    const { rows: after } = await stack.db.query(`SELECT generation FROM pdq_index_generation`);
+    expect(after).toEqual(before);
     expect(JSON.parse(run.out[0]!)).toMatchObject({
       dispatch_state: 0,
       outbox: 0,

@@ -22,6 +22,7 @@ import { OriginDisclosureScope1765238400000 } from './migrations/1765238400000-o
 import { QueryIndexes1765324800000 } from './migrations/1765324800000-query-indexes';
 import { RetentionLimits1765411200000 } from './migrations/1765411200000-retention-limits';
 import { RetentionIndexes1765497600000 } from './migrations/1765497600000-retention-indexes';
+import { PdqPurgeProgress1765584000000 } from './migrations/1765584000000-pdq-purge-progress';
 
 export const entities = [ReferralEntity, DecisionEntity, OutboxMessageEntity];
 export const migrations = [
@@ -44,6 +45,7 @@ export const migrations = [
   QueryIndexes1765324800000,
   RetentionLimits1765411200000,
   RetentionIndexes1765497600000,
+  PdqPurgeProgress1765584000000,
 ];
 
 /**

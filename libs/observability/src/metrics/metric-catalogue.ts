@@ -116,6 +116,11 @@ export const METRICS = {
     help: 'PDQ hashes dropped from the router in-memory near-duplicate index at its PDQ_INDEX_MAX_ENTRIES limit (the oldest; they are no longer matched).',
     labelNames: [],
   }),
+  retentionPurgeFailures: def({
+    name: 'wissel_retention_purge_failures_total',
+    help: 'Retention purge runs in which a data class failed (logged with its error code); the other classes still ran.',
+    labelNames: ['data_class'],
+  }),
   pdqIndexEntries: def({
     name: 'wissel_pdq_index_entries',
     help: 'PDQ hashes in the router in-memory near-duplicate index.',

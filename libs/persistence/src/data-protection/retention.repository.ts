@@ -120,10 +120,15 @@ const OUTBOX_ROWS = `
    AND NOT ${REMOVAL_IN_OPEN_CASE('o')}
    AND NOT ${PROTECTED('r')}`;
 
-/** PDQ hashes of referrals received before $1 (RETENTION_CASE_MATCH_DAYS), not protected. */
-const PDQ_HASHES = `
-  FROM media_pdq p JOIN referral r ON r.id = p.referral_id
- WHERE r.received_at < $1 AND NOT ${PROTECTED('r')}`;
+/**
+ * Referrals received before $1 (RETENTION_CASE_MATCH_DAYS) whose PDQ hashes the purge has
+ * not taken yet, not protected: from the partial index ix_referral_pdq_unpurged, which
+ * forgets a referral once taken (with or without hashes), so a batch walks only the
+ * protected ones and its own.
+ */
+const PDQ_REFERRALS = `
+  FROM referral r
+ WHERE r.pdq_purged_at IS NULL AND r.received_at < $1 AND NOT ${PROTECTED('r')}`;
 
 /**
  * Outbox rows deleted by `gone_outbox` (referral_id, recipient_id, published_at): counted
@@ -365,31 +370,65 @@ export class RetentionRepository {
   }
 
   /**
-   * Deletes the PDQ hashes of referrals received before `cutoff` and bumps the PDQ index
-   * generation in the same transaction: every router's index rebuilds at its next
-   * catch-up and stops matching them.
+   * Deletes the PDQ hashes of up to `limit` referrals received before `cutoff` and marks
+   * them taken; returns the referrals taken (the batch size) and the hashes deleted. A batch
+   * that deleted any marks the PDQ index generation pending: `publishPdqDeletions` turns
+   * that into one bump at the end of the run.
    */
-  async deletePdqHashes(cutoff: Date, limit: number): Promise<number> {
+  async deletePdqHashes(
+    cutoff: Date,
+    now: Date,
+    limit: number,
+  ): Promise<{ referrals: number; hashes: number }> {
     return this.dataSource.transaction(async (manager) => {
-      const [done]: Array<{ n: string }> = await manager.query(
-        `WITH doomed AS (SELECT p.id, r.received_at ${PDQ_HASHES} ORDER BY r.received_at, p.id
-                          LIMIT $2 FOR UPDATE OF p SKIP LOCKED),
-              gone AS (DELETE FROM media_pdq x USING doomed WHERE x.id = doomed.id
-                        RETURNING doomed.received_at AS at, 'pdq' AS detail)${ADD_PURGED.replace('$X', `'case_match'`)}`,
-        [cutoff, limit],
+      // FOR NO KEY UPDATE: rows referencing the referral (their KEY SHARE) are not blocked.
+      const [done]: Array<{ n: string; referrals: string }> = await manager.query(
+        `WITH doomed AS (SELECT r.id, r.received_at ${PDQ_REFERRALS} ORDER BY r.received_at
+                          LIMIT $2 FOR NO KEY UPDATE OF r SKIP LOCKED),
+              taken AS (UPDATE referral x SET pdq_purged_at = $3 FROM doomed
+                         WHERE x.id = doomed.id RETURNING x.id),
+              gone AS (DELETE FROM media_pdq p USING doomed WHERE p.referral_id = doomed.id
+                        RETURNING doomed.received_at AS at),
+              added AS (
+                INSERT INTO purged_stats_daily (day, data_class, detail, rows)
+                SELECT (g.at AT TIME ZONE 'UTC')::date, 'case_match', 'pdq', count(*)
+                  FROM gone g GROUP BY 1
+                ON CONFLICT (day, data_class, detail)
+                DO UPDATE SET rows = purged_stats_daily.rows + EXCLUDED.rows)
+         SELECT (SELECT count(*) FROM gone) AS n, (SELECT count(*) FROM taken) AS referrals`,
+        [cutoff, limit, now],
       );
-      const rows = Number(done!.n);
-      if (rows > 0) {
+      const hashes = Number(done!.n);
+      if (hashes > 0) {
         await manager.query(
-          `UPDATE pdq_index_generation SET generation = generation + 1 WHERE id = 1`,
+          `UPDATE pdq_index_generation SET pending = true WHERE id = 1 AND NOT pending`,
         );
       }
-      return this.audited(manager, 'case_match', cutoff, rows);
+      await this.audited(manager, 'case_match', cutoff, hashes);
+      return { referrals: Number(done!.referrals), hashes };
     });
   }
 
+  /**
+   * Bumps the PDQ index generation if a purge deleted hashes since the last bump: every
+   * router's index rebuilds at its next catch-up and stops matching them. Once per run,
+   * however many batches. Says whether it bumped.
+   */
+  async publishPdqDeletions(): Promise<boolean> {
+    const [row] = (await this.dataSource.query(
+      `WITH bumped AS (UPDATE pdq_index_generation SET generation = generation + 1, pending = false
+                        WHERE id = 1 AND pending RETURNING generation)
+       SELECT count(*)::int AS n FROM bumped`,
+    )) as Array<{ n: number }>;
+    return row!.n > 0;
+  }
+
   async countPdqHashes(cutoff: Date): Promise<number> {
-    return this.count(`SELECT count(*) AS n ${PDQ_HASHES}`, [cutoff]);
+    return this.count(
+      `SELECT count(*) AS n FROM media_pdq p
+        WHERE p.referral_id IN (SELECT r.id ${PDQ_REFERRALS})`,
+      [cutoff],
+    );
   }
 
   private async deleteFromLog(

@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { type Counter, type Registry } from 'prom-client';
 import { WisselConfig } from '@wissel/config';
 import {
   DATA_CLASSES,
@@ -9,10 +10,12 @@ import {
   type RetentionPolicy,
 } from '@wissel/domain';
 import { Topics } from '@wissel/messaging';
+import { counterOn, METRICS, METRICS_REGISTRY } from '@wissel/observability';
 import { AuditChainRepository, RetentionRepository } from '@wissel/persistence';
 import { RetentionClock } from './retention-clock';
 
-export type PurgeReport = Record<DataClass, number>;
+/** Rows purged (or, dry, to purge) per class, and the classes whose purge failed this run. */
+export type PurgeReport = Record<DataClass, number> & { failed: DataClass[] };
 
 /** Batches per class and run: a run stays bounded; what is left goes at the next run. */
 const MAX_BATCHES = 1000;
@@ -34,10 +37,13 @@ export function retentionPolicy(config: WisselConfig): RetentionPolicy {
 }
 
 /**
- * The retention purge (W11): for each data class past its retention (libs/domain
- * retention policy, at the RetentionClock's time), anonymise or delete in batches, counting
- * what goes into the statistics first (same transaction). Referrals under a police hold
- * or with an open lifecycle wait. A dry run counts what would go and changes nothing.
+ * The retention purge: for each data class past its retention (libs/domain retention
+ * policy, at the RetentionClock's time), anonymise or delete in batches, counting what goes
+ * into the statistics first (same transaction). Referrals under a police hold or with an
+ * open lifecycle wait. A dry run counts what would go and changes nothing. A class that
+ * fails (a statement timeout, a lost connection) is logged by its error code, counted in
+ * wissel_retention_purge_failures_total and listed in the report; the classes after it
+ * still run.
  */
 @Injectable()
 export class PurgeExpiredDataUseCase {
@@ -49,28 +55,70 @@ export class PurgeExpiredDataUseCase {
     private readonly topics: Topics,
     private readonly clock: RetentionClock,
     private readonly auditChain: AuditChainRepository,
-  ) {}
+    @Optional() @Inject(METRICS_REGISTRY) registry?: Registry,
+  ) {
+    this.failures = registry && counterOn(registry, METRICS.retentionPurgeFailures);
+  }
+
+  private readonly failures: Counter<'data_class'> | undefined;
 
   async execute(options: { dryRun?: boolean } = {}): Promise<PurgeReport> {
     const now = this.clock.now();
     const cutoffs = retentionCutoffs(retentionPolicy(this.config), now);
-    const report = Object.fromEntries(DATA_CLASSES.map((c) => [c, 0])) as PurgeReport;
+    const report = {
+      ...(Object.fromEntries(DATA_CLASSES.map((c) => [c, 0])) as Record<DataClass, number>),
+      failed: [] as DataClass[],
+    };
     // Outbox rows deleted with their lifecycle: counted under `outbox` too.
     const alongside = { outbox: 0 };
     for (const dataClass of DATA_CLASSES) {
-      // Consumed messages go whatever the setting: 0 keeps only the feeds for ever.
-      const cutoff = cutoffs[dataClass] ?? (dataClass === 'message_log' ? new Date(0) : null);
+      const cutoff = this.cutoff(dataClass, cutoffs);
       if (cutoff === null) continue;
-      report[dataClass] = options.dryRun
-        ? await this.count(dataClass, cutoff)
-        : await this.purge(dataClass, cutoff, now, alongside);
+      try {
+        report[dataClass] = options.dryRun
+          ? await this.count(dataClass, cutoff)
+          : await this.purge(dataClass, cutoff, now, alongside);
+      } catch (error) {
+        this.failed(report.failed, dataClass, error);
+      }
+    }
+    if (!options.dryRun && cutoffs.case_match !== null) {
+      // One generation per run: every router rebuilds its PDQ index once, not per batch.
+      // Also publishes what a run that stopped half-way deleted.
+      try {
+        await this.retention.publishPdqDeletions();
+      } catch (error) {
+        this.failed(report.failed, 'case_match', error);
+      }
     }
     report.outbox += alongside.outbox;
-    // Counts only.
-    if (DATA_CLASSES.some((c) => report[c] > 0)) {
+    // Counts and class names only.
+    if (DATA_CLASSES.some((c) => report[c] > 0) || report.failed.length > 0) {
       this.logger.log({ dryRun: options.dryRun ?? false, ...report }, 'retention purge');
     }
     return report;
+  }
+
+  private cutoff(dataClass: DataClass, cutoffs: Record<DataClass, Date | null>): Date | null {
+    // Consumed messages go whatever the setting: 0 keeps only the feeds for ever.
+    if (dataClass === 'message_log') return cutoffs.message_log ?? new Date(0);
+    // A dispatch goes only after its payload went: payloads kept for ever keep it too, and
+    // the purge does not walk every old dispatch at each run to find that out.
+    if (dataClass === 'dispatch_state' || dataClass === 'outbox') {
+      return cutoffs.dispatch_payload === null ? null : cutoffs[dataClass];
+    }
+    return cutoffs[dataClass];
+  }
+
+  /** Logs a class that failed by its error code (never its message: it may quote data). */
+  private failed(failed: DataClass[], dataClass: DataClass, error: unknown): void {
+    if (!failed.includes(dataClass)) failed.push(dataClass);
+    this.failures?.inc({ data_class: dataClass });
+    const code = (error as { code?: unknown }).code;
+    this.logger.error(
+      { dataClass, code: typeof code === 'string' ? code : (error as Error).name },
+      'retention purge of a data class failed; the others go on',
+    );
   }
 
   private async purge(
@@ -83,8 +131,9 @@ export class PurgeExpiredDataUseCase {
     let total = 0;
     for (let batch = 0; batch < MAX_BATCHES; batch++) {
       const done = await this.purgeBatch(dataClass, cutoff, now, limit, alongside);
-      total += done;
-      if (done < limit) break;
+      const { rows, taken } = typeof done === 'number' ? { rows: done, taken: done } : done;
+      total += rows;
+      if (taken < limit) break;
     }
     return total;
   }
@@ -95,7 +144,7 @@ export class PurgeExpiredDataUseCase {
     now: Date,
     limit: number,
     alongside: { outbox: number },
-  ): Promise<number> {
+  ): Promise<number | { rows: number; taken: number }> {
     const dlq = this.topics.deadLetter;
     switch (dataClass) {
       case 'personal_data':
@@ -117,8 +166,11 @@ export class PurgeExpiredDataUseCase {
       }
       case 'outbox':
         return this.retention.deleteOutboxRows(cutoff, now, limit);
-      case 'case_match':
-        return this.retention.deletePdqHashes(cutoff, limit);
+      case 'case_match': {
+        // Batches count referrals taken; the report counts the hashes deleted.
+        const { referrals, hashes } = await this.retention.deletePdqHashes(cutoff, now, limit);
+        return { rows: hashes, taken: referrals };
+      }
       case 'audit_event':
         return this.auditChain.prune(cutoff, limit, (entries, head) =>
           prunablePrefix(entries, cutoff, head),
