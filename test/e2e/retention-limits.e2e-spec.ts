@@ -502,24 +502,69 @@ describe('audit log retention: pruning behind an anchor', () => {
     expect((await cli('verify')).code).toBe(0);
   });
 
-  it('refuses an anchor the log does not attest (written to hide deleted entries)', async () => {
+  /** The entry before the head, as a forged anchor would copy it, and the latest anchor. */
+  const beforeHead = async () => {
     const { rows } = await stack.db.query<{ seq: string; hash: string; txid: string; id: string }>(
       `SELECT c.seq::text, c.hash, e.txid::text, e.id::text FROM audit_chain c
          JOIN audit_event e ON e.id = c.event_id ORDER BY c.seq DESC LIMIT 1 OFFSET 1`,
     );
-    const forged = rows[0]!;
-    await stack.db.query(
+    const { rows: anchors } = await stack.db.query<{ seq: string }>(
+      `SELECT max(through_seq)::text AS seq FROM audit_anchor`,
+    );
+    return { ...rows[0]!, previous: Number(anchors[0]!.seq) };
+  };
+  const insertAnchor = (
+    q: Pick<Client, 'query'>,
+    a: { seq: string; hash: string; txid: string; id: string; n: number },
+  ) =>
+    q.query(
       `INSERT INTO audit_anchor (through_seq, through_hash, through_txid, through_event_id,
               pruned_events, cutoff)
-       VALUES ($1, $2, $3::xid8, $4, 1, now())`,
-      [forged.seq, forged.hash, forged.txid, forged.id],
+       VALUES ($1, $2, $3::xid8, $4, $5, now())`,
+      [a.seq, a.hash, a.txid, a.id, a.n],
     );
+
+  it('refuses to write an anchor that is not the stored chain: above the head, a made-up hash or txid, not after the last anchor', async () => {
+    const entry = await beforeHead();
+    const n = Number(entry.seq) - entry.previous;
+    const head = String(Number(entry.seq) + 1);
+    const refused = { code: '42501' };
+    // Above the chain head: would let the whole chain go.
+    await expect(insertAnchor(stack.db, { ...entry, seq: head, n: n + 1 })).rejects.toMatchObject(
+      refused,
+    );
+    await expect(
+      insertAnchor(stack.db, { ...entry, hash: 'f'.repeat(64), n }),
+    ).rejects.toMatchObject(refused);
+    // A txid past the entry's: would let unsealed events go.
+    await expect(insertAnchor(stack.db, { ...entry, txid: '9999999999', n })).rejects.toMatchObject(
+      refused,
+    );
+    await expect(insertAnchor(stack.db, { ...entry, n: n + 5 })).rejects.toMatchObject(refused);
+    expect(await stack.count(`audit_anchor`)).toBe(3);
+  });
+
+  it('refuses an anchor the log does not attest, and any delete behind it from another transaction', async () => {
+    const forged = await beforeHead();
+    // The entry's real values: the insert goes through, only the log does not attest it.
+    await insertAnchor(stack.db, { ...forged, n: Number(forged.seq) - forged.previous });
     const verdict = await cli('verify');
     expect(verdict.code).toBe(3);
     expect(verdict.out[0]).toMatch(new RegExp(`^broken at seq ${forged.seq} .*anchor_unattested`));
-    await superuser(`DELETE FROM audit_anchor WHERE through_seq = $1 AND pruned_events = 1`, [
-      forged.seq,
-    ]);
+    // The setting is anyone's, but the anchor is not this transaction's: nothing goes.
+    const c = new Client({ connectionString: stack.env.DATABASE_URL });
+    await c.connect();
+    try {
+      await c.query('BEGIN');
+      await c.query(`SELECT set_config('wissel.audit_prune', 'on', true)`);
+      await expect(
+        c.query(`DELETE FROM audit_chain WHERE seq <= $1`, [forged.seq]),
+      ).rejects.toMatchObject({ code: '42501' });
+      await c.query('ROLLBACK');
+    } finally {
+      await c.end();
+    }
+    await superuser(`DELETE FROM audit_anchor WHERE through_seq = $1`, [forged.seq]);
     expect((await cli('verify')).code).toBe(0);
   });
 

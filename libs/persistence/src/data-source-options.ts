@@ -23,6 +23,7 @@ import { QueryIndexes1765324800000 } from './migrations/1765324800000-query-inde
 import { RetentionLimits1765411200000 } from './migrations/1765411200000-retention-limits';
 import { RetentionIndexes1765497600000 } from './migrations/1765497600000-retention-indexes';
 import { PdqPurgeProgress1765584000000 } from './migrations/1765584000000-pdq-purge-progress';
+import { AuditAnchorGuard1765670400000 } from './migrations/1765670400000-audit-anchor-guard';
 
 export const entities = [ReferralEntity, DecisionEntity, OutboxMessageEntity];
 export const migrations = [
@@ -46,6 +47,7 @@ export const migrations = [
   RetentionLimits1765411200000,
   RetentionIndexes1765497600000,
   PdqPurgeProgress1765584000000,
+  AuditAnchorGuard1765670400000,
 ];
 
 /**
