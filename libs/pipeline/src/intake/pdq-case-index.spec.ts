@@ -69,6 +69,47 @@ describe('PdqCaseIndex: rows committed out of id order', () => {
   });
 });
 
+describe('PdqCaseIndex: gaps across a rebuild', () => {
+  const config = { PDQ_MAX_DISTANCE: 31, PDQ_INDEX_MAX_ENTRIES: 100_000 } as WisselConfig;
+  const OTHER = '0'.repeat(64);
+
+  it('still finds a row committed out of order after a rebuild over the holes a purge left', async () => {
+    const stored = new StoredRows();
+    const index = new PdqCaseIndex(config, stored as unknown as CaseRepository);
+    for (let id = 1; id < 20_000; id++) {
+      stored.rows.push({ id: String(id), caseId: `case-${id}`, pdq: OTHER });
+    }
+    expect((await index.forBatch([PDQ])).casesNear([PDQ])).toEqual([]);
+    // The purge leaves holes of under 10,000 ids each, more than 10,000 in all.
+    const kept = new Set(['1', '5000', '10000', '15000', '19999']);
+    stored.rows = stored.rows.filter((r) => kept.has(r.id));
+    stored.generation++;
+    // 20000 is still in its transaction when the rebuild reads 20001.
+    stored.rows.push({ id: '20001', caseId: 'case-20001', pdq: OTHER });
+    expect((await index.forBatch([PDQ])).casesNear([PDQ])).toEqual([]);
+    expect(index.size).toBe(6);
+    stored.rows.push({ id: '20000', caseId: 'case-20000', pdq: PDQ });
+    expect((await index.forBatch([PDQ])).casesNear([PDQ])).toEqual(['case-20000']);
+  });
+
+  it('keeps looking for a gap of before the rebuild, and adds it once', async () => {
+    const stored = new StoredRows();
+    const index = new PdqCaseIndex(config, stored as unknown as CaseRepository);
+    stored.rows.push(
+      { id: '1', caseId: 'case-1', pdq: OTHER },
+      { id: '3', caseId: 'case-3', pdq: OTHER },
+    );
+    await index.forBatch([PDQ]);
+    stored.generation++;
+    await index.forBatch([PDQ]);
+    // 2 commits after the rebuild: still looked for.
+    stored.rows.push({ id: '2', caseId: 'case-2', pdq: PDQ });
+    expect((await index.forBatch([PDQ])).casesNear([PDQ])).toEqual(['case-2']);
+    expect((await index.forBatch([PDQ])).casesNear([PDQ])).toEqual(['case-2']);
+    expect(index.size).toBe(3);
+  });
+});
+
 describe('PdqCaseIndex: deletions and the entry limit', () => {
   /** A distinct hash per n: far apart (each differs from the others in many bits). */
   const hash = (n: number) => n.toString(16).padStart(2, '0').repeat(32);

@@ -61,6 +61,11 @@ export class PdqCaseIndex {
    * alone would skip it for ever; these are looked for again at each catch-up.
    */
   private readonly gaps = new Map<bigint, number>();
+  /**
+   * Ids up to here were read before the last rebuild: a hole among them is a deletion or a
+   * rollback already known (or a gap still in `gaps`), never a new gap to look for.
+   */
+  private readBefore = 0n;
 
   private readonly maxDistance: number;
 
@@ -163,12 +168,19 @@ export class PdqCaseIndex {
     if (read > FLUSH_AFTER) this.index.flush();
   }
 
-  /** Starts again from the database with the newest `keep` rows (and any stored since). */
+  /**
+   * Starts again from the database with the newest `keep` rows (and any stored since). The
+   * gaps still looked for stay (a row committed late is read by the rebuild or later); the
+   * holes the purge left below the last id read are not noted again: they would fill the
+   * gap map, and a gap above it would then go unnoted.
+   */
   private async rebuild(keep: number): Promise<number> {
     const below = await this.cases.pdqIdBelowNewest(keep);
     this.index = new PdqIndex({ maxDistance: this.maxDistance });
     this.caseOfEntry = [];
-    this.gaps.clear();
+    if (BigInt(this.lastRowId) > this.readBefore) this.readBefore = BigInt(this.lastRowId);
+    // A gap at or below `below` is a row the limit leaves out anyway.
+    for (const id of this.gaps.keys()) if (id <= BigInt(below)) this.gaps.delete(id);
     this.lastRowId = below;
     return this.readAfterLast();
   }
@@ -180,6 +192,8 @@ export class PdqCaseIndex {
       read += rows.length;
       for (const row of rows) {
         this.noteGapsBefore(BigInt(row.id));
+        // A gap the rebuild reads is filled.
+        this.gaps.delete(BigInt(row.id));
         this.add(row);
         this.lastRowId = row.id;
       }
@@ -194,9 +208,11 @@ export class PdqCaseIndex {
 
   /** Ids skipped between the last row read and this one: maybe still to commit. */
   private noteGapsBefore(id: bigint): void {
-    if (id - BigInt(this.lastRowId) > BigInt(MAX_GAPS)) return;
+    const last = BigInt(this.lastRowId);
+    const from = last > this.readBefore ? last : this.readBefore;
+    if (id - from > BigInt(MAX_GAPS)) return;
     const now = Date.now();
-    for (let missing = BigInt(this.lastRowId) + 1n; missing < id; missing++) {
+    for (let missing = from + 1n; missing < id; missing++) {
       if (this.gaps.size >= MAX_GAPS) return;
       this.gaps.set(missing, now);
     }
