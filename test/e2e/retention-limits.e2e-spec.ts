@@ -24,7 +24,8 @@ import {
   DecisionRecordRepository,
   DispatchLifecycleRepository,
 } from '@wissel/persistence';
-import { PdqCaseIndex, SealAuditChainUseCase } from '@wissel/pipeline';
+import { prunablePrefix } from '@wissel/domain';
+import { PdqCaseIndex, SealAuditChainUseCase, VerifyAuditChainUseCase } from '@wissel/pipeline';
 import { main as audit } from '../../scripts/audit';
 import { main as purge } from '../../scripts/purge';
 import { asMessage, canonicalReferral } from '../support/referrals';
@@ -565,6 +566,33 @@ describe('audit log retention: pruning behind an anchor', () => {
       await c.end();
     }
     await superuser(`DELETE FROM audit_anchor WHERE through_seq = $1`, [forged.seq]);
+    expect((await cli('verify')).code).toBe(0);
+  });
+
+  it('verifies on one snapshot: a prune committing between reading the anchor and the entries is no break', async () => {
+    for (let i = 0; i < 3; i++) {
+      await trail.record(dataSource, { action: 'test.event', subject: `t-${i}`, actor: 'tester' });
+    }
+    await sealAll();
+    const cutoff = new Date(later.getTime() - 30 * DAY);
+    const pruner = new AuditChainRepository(dataSource);
+    /** Prunes (committed, another connection) right after the verifier read the anchor. */
+    let pruned: number | undefined;
+    class PruneAfterAnchor extends AuditChainRepository {
+      override async anchor() {
+        const anchor = await super.anchor();
+        pruned ??= await pruner.prune(cutoff, 1000, (entries, head) =>
+          prunablePrefix(entries, cutoff, head),
+        );
+        return anchor;
+      }
+    }
+    const verdict = await new VerifyAuditChainUseCase(new PruneAfterAnchor(dataSource)).execute({
+      unsealedGraceMs: 300_000,
+    });
+    expect(pruned).toBeGreaterThan(0);
+    expect(verdict).toMatchObject({ intact: true });
+    await sealAll();
     expect((await cli('verify')).code).toBe(0);
   });
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource } from 'typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
 import { type AuditEvent, type ChainEntry, type PrunableEntry } from '@wissel/domain';
 import { AuditTrail } from './audit-trail';
 
@@ -45,10 +45,29 @@ const EVENT_COLUMNS = `e.id::text AS id, e.occurred_at AS "occurredAt", e.actor,
 /** Where the chain is sealed and read. The hashing itself is the caller's (`Sealer`). */
 @Injectable()
 export class AuditChainRepository {
+  /** Where the reads go: the pool, or the one transaction of `snapshot`. */
+  private db: Pick<EntityManager, 'query'>;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly trail: AuditTrail = new AuditTrail(),
-  ) {}
+  ) {
+    this.db = dataSource;
+  }
+
+  /**
+   * Runs `work` with this repository's reads in one REPEATABLE READ, READ ONLY transaction:
+   * they all see the chain as of one moment, so a prune or a seal committing meanwhile
+   * (a new anchor, entries gone) cannot make the anchor and the entries disagree.
+   */
+  async snapshot<T>(work: (chain: AuditChainRepository) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      await manager.query(`SET TRANSACTION READ ONLY`);
+      const bound = Object.create(this) as AuditChainRepository;
+      bound.db = manager;
+      return work(bound);
+    });
+  }
 
   /**
    * Seals up to `limit` committed events into the chain, in (txid, id) order, and returns
@@ -97,7 +116,7 @@ export class AuditChainRepository {
 
   /** The latest anchor (the end of the pruned part of the chain), if any was pruned. */
   async anchor(): Promise<AuditAnchor | undefined> {
-    const [row] = (await this.dataSource.query(
+    const [row] = (await this.db.query(
       `SELECT through_seq::text AS seq, through_hash AS hash, pruned_events::text AS events,
               cutoff, pruned_at AS "prunedAt"
          FROM audit_anchor ORDER BY through_seq DESC LIMIT 1`,
@@ -119,7 +138,7 @@ export class AuditChainRepository {
    * the chain) has none, and the verifier refuses to start from it.
    */
   async anchorAttested(anchor: Pick<AuditAnchor, 'seq' | 'hash'>): Promise<boolean> {
-    const [row] = (await this.dataSource.query(
+    const [row] = (await this.db.query(
       `SELECT EXISTS (SELECT 1 FROM audit_event e
                        WHERE e.action = 'audit.pruned' AND e.subject = 'audit_chain'
                          AND e.details->>'throughSeq' = $1 AND e.details->>'throughHash' = $2)
@@ -212,7 +231,7 @@ export class AuditChainRepository {
    * anchor up to the first whose event is not older than the cutoff, never the head.
    */
   async countPrunable(cutoff: Date): Promise<number> {
-    const [row] = (await this.dataSource.query(
+    const [row] = (await this.db.query(
       `WITH a AS (SELECT coalesce(max(through_seq), 0) AS seq FROM audit_anchor),
             h AS (SELECT coalesce(max(seq), 0) AS seq FROM audit_chain),
             stop AS (SELECT c.seq FROM audit_chain c LEFT JOIN audit_event e ON e.id = c.event_id
@@ -239,7 +258,7 @@ export class AuditChainRepository {
       action: string;
       subject: string;
       details: Record<string, unknown>;
-    }> = await this.dataSource.query(
+    }> = await this.db.query(
       `SELECT c.seq::text AS seq, c.event_id::text AS "eventId", c.prev_hash AS "prevHash",
               c.hash, ${EVENT_COLUMNS}
          FROM audit_chain c LEFT JOIN audit_event e ON e.id = c.event_id
@@ -264,7 +283,7 @@ export class AuditChainRepository {
 
   /** Events not in the chain that occurred before `before`: the sealer should have taken them. */
   async unsealedBefore(before: Date): Promise<{ count: number; firstId: string | null }> {
-    const [row] = await this.dataSource.query(
+    const [row] = await this.db.query(
       `SELECT count(*)::int AS count, min(e.id)::text AS "firstId" FROM audit_event e
         WHERE e.occurred_at < $1
           AND NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id)`,
@@ -275,7 +294,7 @@ export class AuditChainRepository {
 
   /** The events about one subject, oldest first, with their place in the chain if sealed. */
   async bySubject(subject: string, limit: number): Promise<ListedEvent[]> {
-    const rows: Array<ListedEvent & { seq: string | null }> = await this.dataSource.query(
+    const rows: Array<ListedEvent & { seq: string | null }> = await this.db.query(
       `SELECT ${EVENT_COLUMNS}, c.seq::text AS seq, c.hash
          FROM audit_event e LEFT JOIN audit_chain c ON c.event_id = e.id
         WHERE e.subject = $1 ORDER BY e.id LIMIT $2`,

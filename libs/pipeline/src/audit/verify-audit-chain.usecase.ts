@@ -35,11 +35,19 @@ export class VerifyAuditChainUseCase {
   constructor(private readonly chain: AuditChainRepository) {}
 
   async execute(options: { unsealedGraceMs: number; now?: Date }): Promise<AuditVerdict> {
-    const anchor = await this.chain.anchor();
+    // One snapshot: a prune committing during the walk is not read as a break.
+    return this.chain.snapshot((chain) => this.verify(chain, options));
+  }
+
+  private async verify(
+    chain: AuditChainRepository,
+    options: { unsealedGraceMs: number; now?: Date },
+  ): Promise<AuditVerdict> {
+    const anchor = await chain.anchor();
     let previous: Pick<ChainEntry, 'seq' | 'hash'> | undefined = anchor;
     // Pruning takes a prefix from seq 1: every entry up to the anchor went.
     const from = anchor ? { from: { seq: anchor.seq, prunedEvents: anchor.seq } } : {};
-    if (anchor && !(await this.chain.anchorAttested(anchor))) {
+    if (anchor && !(await chain.anchorAttested(anchor))) {
       const broken: BrokenLink = {
         seq: anchor.seq,
         eventId: '-',
@@ -51,7 +59,7 @@ export class VerifyAuditChainUseCase {
     }
     let entries = 0;
     for (;;) {
-      const links = await this.chain.links(previous?.seq ?? 0, PAGE);
+      const links = await chain.links(previous?.seq ?? 0, PAGE);
       const broken = firstBrokenLink(links, canonicalJson, previous);
       if (broken) return { intact: false, entries, broken, ...from };
       entries += links.length;
@@ -59,7 +67,7 @@ export class VerifyAuditChainUseCase {
       previous = links[links.length - 1]!.entry;
     }
     const before = new Date((options.now ?? new Date()).getTime() - options.unsealedGraceMs);
-    const unsealed = await this.chain.unsealedBefore(before);
+    const unsealed = await chain.unsealedBefore(before);
     if (unsealed.count > 0 && unsealed.firstId !== null) {
       return {
         intact: false,
