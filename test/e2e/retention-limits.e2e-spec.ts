@@ -24,8 +24,12 @@ import {
   DecisionRecordRepository,
   DispatchLifecycleRepository,
 } from '@wissel/persistence';
-import { prunablePrefix } from '@wissel/domain';
-import { PdqCaseIndex, SealAuditChainUseCase, VerifyAuditChainUseCase } from '@wissel/pipeline';
+import {
+  auditPrunePlanner,
+  PdqCaseIndex,
+  SealAuditChainUseCase,
+  VerifyAuditChainUseCase,
+} from '@wissel/pipeline';
 import { main as audit } from '../../scripts/audit';
 import { main as purge } from '../../scripts/purge';
 import { asMessage, canonicalReferral } from '../support/referrals';
@@ -581,9 +585,7 @@ describe('audit log retention: pruning behind an anchor', () => {
     class PruneAfterAnchor extends AuditChainRepository {
       override async anchor() {
         const anchor = await super.anchor();
-        pruned ??= await pruner.prune(cutoff, 1000, (entries, head) =>
-          prunablePrefix(entries, cutoff, head),
-        );
+        pruned ??= await pruner.prune(cutoff, 1000, auditPrunePlanner(cutoff));
         return anchor;
       }
     }
@@ -593,6 +595,35 @@ describe('audit log retention: pruning behind an anchor', () => {
     expect(pruned).toBeGreaterThan(0);
     expect(verdict).toMatchObject({ intact: true });
     await sealAll();
+    expect((await cli('verify')).code).toBe(0);
+  });
+
+  it('refuses to prune over a break: the changed event stays for verify to find, and the class is reported failed', async () => {
+    for (let i = 0; i < 3; i++) {
+      await trail.record(dataSource, { action: 'test.event', subject: `u-${i}`, actor: 'tester' });
+    }
+    await sealAll();
+    const { rows } = await stack.db.query<{ seq: string; id: string; details: unknown }>(
+      `SELECT c.seq::text, e.id::text, e.details FROM audit_chain c
+         JOIN audit_event e ON e.id = c.event_id ORDER BY c.seq LIMIT 1`,
+    );
+    const first = rows[0]!;
+    await superuser(`UPDATE audit_event SET details = '{"changed": true}' WHERE id = $1`, [
+      first.id,
+    ]);
+    const chainBefore = await stack.count(`audit_chain`);
+    const run = io(env());
+    expect(await purge(['--now'], run.io, clock)).toBe(1);
+    const report = JSON.parse(run.out[0]!);
+    expect(report).toMatchObject({ audit_event: 0, failed: ['audit_event'] });
+    expect(await stack.count(`audit_chain`)).toBe(chainBefore);
+    expect((await cli('verify')).out[0]).toMatch(
+      new RegExp(`^broken at seq ${first.seq} .*hash_mismatch`),
+    );
+    await superuser(`UPDATE audit_event SET details = $2 WHERE id = $1`, [
+      first.id,
+      JSON.stringify(first.details),
+    ]);
     expect((await cli('verify')).code).toBe(0);
   });
 

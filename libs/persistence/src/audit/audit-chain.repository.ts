@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager } from 'typeorm';
-import { type AuditEvent, type ChainEntry, type PrunableEntry } from '@wissel/domain';
+import { type AuditEvent, type ChainEntry } from '@wissel/domain';
 import { AuditTrail } from './audit-trail';
 
 /** A chain entry with its event as stored (undefined when the event row is gone). */
@@ -33,8 +33,16 @@ export interface AuditAnchor {
   prunedAt: Date;
 }
 
-/** How many of the entries right after the anchor may go (libs/domain `prunablePrefix`). */
-export type PrunePlanner = (entries: PrunableEntry[], headSeq: number) => number;
+/**
+ * How many of the links right after the anchor (`previous`, undefined before any prune) may
+ * go: the caller checks them (libs/domain `firstBrokenLink`: a prune must not erase the
+ * evidence of a break) and throws to refuse, then counts the prefix (`prunablePrefix`).
+ */
+export type PrunePlanner = (
+  links: StoredLink[],
+  headSeq: number,
+  previous: Pick<ChainEntry, 'seq' | 'hash'> | undefined,
+) => number;
 
 // Any fixed key: the one sealer at a time, across every app and replica.
 const SEAL_LOCK = 0x77697373656c; // "wissel"
@@ -164,40 +172,34 @@ export class AuditChainRepository {
         [SEAL_LOCK],
       );
       if (!locked) return 0;
-      const [from] = (await manager.query(
-        `SELECT coalesce(max(through_seq), 0)::text AS seq FROM audit_anchor`,
-      )) as Array<{ seq: string }>;
+      const [previous] = (await manager.query(
+        `SELECT through_seq::int AS seq, through_hash AS hash FROM audit_anchor
+          ORDER BY through_seq DESC LIMIT 1`,
+      )) as Array<{ seq: number; hash: string }>;
       const [head] = (await manager.query(
         `SELECT coalesce(max(seq), 0)::text AS seq FROM audit_chain`,
       )) as Array<{ seq: string }>;
-      const rows = (await manager.query(
-        `SELECT c.seq::text AS seq, c.hash, e.occurred_at AS "occurredAt", e.txid::text AS txid,
-                e.id::text AS "eventId", e.action
-           FROM audit_chain c JOIN audit_event e ON e.id = c.event_id
-          WHERE c.seq > $1 ORDER BY c.seq LIMIT $2`,
-        [from!.seq, limit],
-      )) as Array<{
-        seq: string;
-        hash: string;
-        occurredAt: Date;
-        txid: string;
-        eventId: string;
-        action: string;
-      }>;
-      const entries = rows.map((r) => ({ seq: Number(r.seq), occurredAt: new Date(r.occurredAt) }));
-      const n = plan(entries, Number(head!.seq));
+      const inTx = Object.create(this) as AuditChainRepository;
+      inTx.db = manager;
+      const links = await inTx.links(previous?.seq ?? 0, limit);
+      const n = plan(links, Number(head!.seq), previous);
       if (n === 0) return 0;
-      const pruned = rows.slice(0, n);
+      // The planner checked every link: each of these has its event.
+      const pruned = links.slice(0, n).map((l) => ({ ...l.entry, event: l.event! }));
       const last = pruned[n - 1]!;
+      const [{ txid }] = (await manager.query(
+        `SELECT txid::text AS txid FROM audit_event WHERE id = $1`,
+        [last.eventId],
+      )) as Array<{ txid: string }>;
       await manager.query(`SELECT set_config('wissel.audit_prune', 'on', true)`);
       await manager.query(
         `INSERT INTO audit_anchor (through_seq, through_hash, through_txid, through_event_id,
                 pruned_events, cutoff)
          VALUES ($1, $2, $3::xid8, $4, $5, $6)`,
-        [last.seq, last.hash, last.txid, last.eventId, n, cutoff],
+        [last.seq, last.hash, txid, last.eventId, n, cutoff],
       );
       await manager.query(`DELETE FROM audit_chain WHERE seq > $1 AND seq <= $2`, [
-        from!.seq,
+        previous?.seq ?? 0,
         last.seq,
       ]);
       await manager.query(`DELETE FROM audit_event WHERE id = ANY($1::bigint[])`, [
@@ -210,7 +212,7 @@ export class AuditChainRepository {
            FROM unnest($1::timestamptz[], $2::text[]) AS p(at, action) GROUP BY 1, 3
          ON CONFLICT (day, data_class, detail)
          DO UPDATE SET rows = purged_stats_daily.rows + EXCLUDED.rows`,
-        [pruned.map((r) => r.occurredAt), pruned.map((r) => r.action)],
+        [pruned.map((r) => r.event.occurredAt), pruned.map((r) => r.event.action)],
       );
       await this.trail.record(manager, {
         action: 'audit.pruned',

@@ -4,7 +4,6 @@ import { WisselConfig } from '@wissel/config';
 import {
   DATA_CLASSES,
   foldReferralStats,
-  prunablePrefix,
   retentionCutoffs,
   type DataClass,
   type RetentionPolicy,
@@ -12,6 +11,7 @@ import {
 import { Topics } from '@wissel/messaging';
 import { counterOn, METRICS, METRICS_REGISTRY } from '@wissel/observability';
 import { AuditChainRepository, RetentionRepository } from '@wissel/persistence';
+import { auditPrunePlanner } from './audit-prune-planner';
 import { RetentionClock } from './retention-clock';
 
 /** Rows purged (or, dry, to purge) per class, and the classes whose purge failed this run. */
@@ -172,9 +172,7 @@ export class PurgeExpiredDataUseCase {
         return { rows: hashes, taken: referrals };
       }
       case 'audit_event':
-        return this.auditChain.prune(cutoff, limit, (entries, head) =>
-          prunablePrefix(entries, cutoff, head),
-        );
+        return this.auditChain.prune(cutoff, limit, auditPrunePlanner(cutoff));
     }
   }
 
