@@ -26,6 +26,7 @@ import {
 } from '@wissel/persistence';
 import {
   auditPrunePlanner,
+  lockOrCreateDispatchState,
   PdqCaseIndex,
   SealAuditChainUseCase,
   VerifyAuditChainUseCase,
@@ -349,6 +350,93 @@ describe('retention of dispatches, lifecycles and PDQ hashes (npm run purge)', (
       outbox: 0,
       case_match: 0,
     });
+  });
+});
+
+describe('the dispatch purge racing an ack or a re-decision', () => {
+  let stack: TestStack;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    stack = await TestStack.create('retention_ack_race', { messaging: 'postgres' });
+    await stack.start('router', { PURGE_INTERVAL_MS: '0' });
+    dataSource = new DataSource(dataSourceOptions(stack.env.DATABASE_URL));
+    await dataSource.initialize();
+  });
+
+  afterAll(async () => {
+    await dataSource.destroy();
+    await stack.close();
+  });
+
+  it('starts no lifecycle from a dispatch the purge deletes meanwhile', async () => {
+    const [stored] = await storeReferrals(stack, 1);
+    const { rows } = await stack.db.query<{ dispatch_id: string }>(
+      `SELECT dispatch_id FROM outbox
+        WHERE referral_id = $1 AND payload->>'schema' = 'wissel.dispatch/1' LIMIT 1`,
+      [stored!.id],
+    );
+    const dispatchId = rows[0]!.dispatch_id;
+    const lifecycle = new DispatchLifecycleRepository(dataSource);
+    // The purge's delete, not yet committed when the ack reads the dispatch.
+    const purge = new Client({ connectionString: stack.env.DATABASE_URL });
+    await purge.connect();
+    try {
+      await purge.query('BEGIN');
+      await purge.query(`DELETE FROM outbox WHERE dispatch_id = $1`, [dispatchId]);
+      const started = lifecycle.transaction((tx) =>
+        lockOrCreateDispatchState(lifecycle, tx, dispatchId),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await purge.query('COMMIT');
+      expect(await started).toBeUndefined();
+    } finally {
+      await purge.end();
+    }
+    expect(await stack.count(`dispatch_state WHERE dispatch_id = $1`, [dispatchId])).toBe(0);
+  });
+
+  it('skips the dispatches of a referral a re-decision holds: a police hold it commits meanwhile is not raced', async () => {
+    const [stored] = await storeReferrals(stack, 1);
+    await stack.db.query(
+      `UPDATE outbox SET published_at = now(), dead_lettered_at = NULL WHERE referral_id = $1`,
+      [stored!.id],
+    );
+    await stack.db.query(
+      `UPDATE "case" SET status = 'removed', removed_at = now()
+        WHERE id IN (SELECT case_id FROM case_source WHERE referral_id = $1)`,
+      [stored!.id],
+    );
+    const outbox = await stack.count(`outbox WHERE referral_id = $1`, [stored!.id]);
+    expect(outbox).toBeGreaterThan(0);
+    const later = new Date(Date.now() + 60 * DAY);
+    const env = {
+      ...stack.env,
+      RETENTION_DISPATCH_PAYLOAD_DAYS: '10',
+      RETENTION_OUTBOX_DAYS: '30',
+    };
+    // storeRedecision locks the referral row, then writes a decision the police hold.
+    const redecision = new Client({ connectionString: stack.env.DATABASE_URL });
+    await redecision.connect();
+    try {
+      await redecision.query('BEGIN');
+      await redecision.query(`SELECT 1 FROM referral WHERE id = $1 FOR UPDATE`, [stored!.id]);
+      const run = io(env);
+      const purged = purge(['--now'], run.io, { now: () => later });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await redecision.query(`UPDATE decision SET held = true WHERE referral_id = $1`, [
+        stored!.id,
+      ]);
+      await redecision.query('COMMIT');
+      expect(await purged).toBe(0);
+    } finally {
+      await redecision.end();
+    }
+    // Skipped while the referral was held by the re-decision, protected by the hold since.
+    expect(await stack.count(`outbox WHERE referral_id = $1`, [stored!.id])).toBe(outbox);
+    const run = io(env);
+    expect(await purge(['--now'], run.io, { now: () => later })).toBe(0);
+    expect(await stack.count(`outbox WHERE referral_id = $1`, [stored!.id])).toBe(outbox);
   });
 });
 

@@ -165,8 +165,9 @@ const ADD_PURGED = `,
   SELECT count(*) AS n FROM gone`;
 
 /**
- * The retention purge's statements (W11). Each works on at most `limit` rows, oldest first,
- * skipping rows another transaction holds, and counts what it removes into the statistics
+ * The retention purge's statements. Each works on at most `limit` rows, oldest first,
+ * skipping rows another transaction holds (for dispatches, their referral too: a
+ * re-decision holding it, a hold among them, is waited out rather than raced), and counts what it removes into the statistics
  * in the same transaction: a purge that rolls back counts nothing. `count*` methods are the
  * dry run: the same conditions, nothing changed.
  */
@@ -314,7 +315,8 @@ export class RetentionRepository {
     return this.dataSource.transaction(async (manager) => {
       const [done]: Array<{ n: string; outbox: string; acks: string }> = await manager.query(
         `WITH doomed AS (SELECT s.dispatch_id ${DISPATCH_STATES}
-                          ORDER BY s.updated_at LIMIT $2 FOR UPDATE OF s SKIP LOCKED),
+                          ORDER BY s.updated_at LIMIT $2
+                          FOR UPDATE OF s SKIP LOCKED FOR SHARE OF r SKIP LOCKED),
               acks AS (DELETE FROM dispatch_ack a USING doomed
                         WHERE a.dispatch_id = doomed.dispatch_id RETURNING a.id),
               gone_outbox AS (DELETE FROM outbox o USING doomed
@@ -355,7 +357,7 @@ export class RetentionRepository {
     return this.dataSource.transaction(async (manager) => {
       const [done]: Array<{ n: string }> = await manager.query(
         `WITH doomed AS (SELECT o.seq ${OUTBOX_ROWS} ORDER BY o.published_at LIMIT $2
-                          FOR UPDATE OF o SKIP LOCKED),
+                          FOR UPDATE OF o SKIP LOCKED FOR SHARE OF r SKIP LOCKED),
               gone_outbox AS (DELETE FROM outbox x USING doomed WHERE x.seq = doomed.seq
                         RETURNING x.referral_id, x.recipient_id, x.published_at)${NOTE_OUTBOX_GONE}
          SELECT count(*) AS n FROM gone_outbox`,

@@ -43,6 +43,12 @@ export type OutboxRow = DecisionRows['dispatches'][number] & { referralId: strin
 export interface LifecycleTx {
   /** The dispatch's state row, locked until the transaction ends; undefined if none yet. */
   lock(dispatchId: string): Promise<DispatchRecord | undefined>;
+  /**
+   * The referral dispatch with this id from the outbox, share-locked until the transaction
+   * ends: the retention purge cannot delete it under a lifecycle being started from it (it
+   * skips it, or has deleted it and this finds nothing). Undefined if there is none.
+   */
+  outboxDispatch(dispatchId: string): Promise<OutboxDispatch | undefined>;
   /** Creates the state row if absent (a concurrent creator wins quietly), then locks it. */
   createAndLock(record: DispatchRecord): Promise<DispatchRecord>;
   save(record: DispatchRecord, now: Date): Promise<void>;
@@ -101,13 +107,7 @@ export class DispatchLifecycleRepository {
 
   /** The referral dispatch with this id, from the outbox; undefined if there is none. */
   async outboxDispatch(dispatchId: string): Promise<OutboxDispatch | undefined> {
-    const [row] = (await this.dataSource.query(
-      `SELECT dispatch_id AS "dispatchId", referral_id AS "referralId", recipient_id AS "recipient",
-              payload->>'caseId' AS "caseId", coalesce(published_at, created_at) AS "dispatchedAt",
-              payload
-         FROM outbox WHERE dispatch_id = $1 AND ${DISPATCH_SCHEMA_FILTER}`,
-      [dispatchId],
-    )) as OutboxDispatch[];
+    const [row] = (await this.dataSource.query(OUTBOX_DISPATCH, [dispatchId])) as OutboxDispatch[];
     return row;
   }
 
@@ -270,6 +270,12 @@ export class DispatchLifecycleRepository {
   }
 }
 
+const OUTBOX_DISPATCH = `
+  SELECT dispatch_id AS "dispatchId", referral_id AS "referralId", recipient_id AS "recipient",
+         payload->>'caseId' AS "caseId", coalesce(published_at, created_at) AS "dispatchedAt",
+         payload
+    FROM outbox WHERE dispatch_id = $1 AND ${DISPATCH_SCHEMA_FILTER}`;
+
 /**
  * What keeps a case live: its other dispatches that ask for removal and have not ended (not
  * dead-lettered, and no state row yet or one still live), and its referrals whose decision
@@ -304,6 +310,13 @@ class ManagerTx implements LifecycleTx {
       [dispatchId],
     )) as StateRow[];
     return row ? toRecord(row) : undefined;
+  }
+
+  async outboxDispatch(dispatchId: string): Promise<OutboxDispatch | undefined> {
+    const [row] = (await this.manager.query(`${OUTBOX_DISPATCH} FOR SHARE`, [
+      dispatchId,
+    ])) as OutboxDispatch[];
+    return row;
   }
 
   async createAndLock(record: DispatchRecord): Promise<DispatchRecord> {

@@ -11,3 +11,4 @@ export * from './redecide-dispatch.usecase';
 export * from './hoster-monitor.usecase';
 export * from './lifecycle.module';
 export * from './partner-recipients';
+export * from './dispatch-state-row';

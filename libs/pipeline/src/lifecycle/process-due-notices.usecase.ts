@@ -144,12 +144,7 @@ export class ProcessDueNoticesUseCase {
     );
     const payload = dispatch.payload as unknown as DispatchPayload;
     return this.repository.transaction(async (tx) => {
-      const record = await lockOrCreateDispatchState(
-        this.repository,
-        tx,
-        dispatch.dispatchId,
-        dispatch,
-      );
+      const record = await lockOrCreateDispatchState(this.repository, tx, dispatch.dispatchId);
       if (!record) return false;
       const step = escalateUnacknowledged(
         record.state,
