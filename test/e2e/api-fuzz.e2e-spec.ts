@@ -31,6 +31,7 @@ const PATHS = [
   '/admin/holds',
   '/admin/dashboard.json',
   '/admin/referrals/x/decision',
+  '/admin/referrals',
   '/health/live',
   '/openapi.json',
   '/.well-known/jwks.json',

@@ -113,6 +113,7 @@ describe('API security', () => {
       ['DELETE', '/admin/partners/iwf/keys/iwf-1', undefined],
       ['POST', '/admin/holds', { kind: 'domain', value: 'x.example' }],
       ['GET', '/admin/referrals/00000000-0000-4000-8000-000000000000/decision', undefined],
+      ['GET', '/admin/referrals', undefined],
       ['POST', '/admin/origin-disclosures', { host: 'x.example', country: 'NL' }],
       ['GET', '/admin/dashboard.json', undefined],
       ['GET', '/admin/hoster-monitor', undefined],

@@ -23,6 +23,7 @@ import { OpenApiController } from './openapi/openapi.controller';
 import { DecisionsController } from './operations/decisions.controller';
 import { HoldsController } from './operations/holds.controller';
 import { OriginDisclosuresController } from './operations/origin-disclosures.controller';
+import { ReferralLookupController } from './operations/referral-lookup.controller';
 import { CustodyController } from './operations/custody.controller';
 import { PartnerOriginDisclosuresController } from './operations/partner-origin-disclosures.controller';
 import { OperatorAuthModule } from './operator/operator-auth.module';
@@ -63,6 +64,7 @@ import { SignedPartnerGuard } from './partner-api/signed-partner.guard';
     HoldsController,
     OriginDisclosuresController,
     DecisionsController,
+    ReferralLookupController,
     CustodyController,
     AcksController,
     HosterMonitorController,

@@ -9,6 +9,7 @@ import { OutboxSignal } from './outbox-signal';
 import { CaseRepository } from './repositories/case.repository';
 import { KnownHashRepository } from './repositories/known-hash.repository';
 import { DecisionRecordRepository } from './repositories/decision-record.repository';
+import { ReferralFinder } from './repositories/referral-finder';
 import { PoliceHoldRepository } from './repositories/police-hold.repository';
 import { OriginDisclosureRepository } from './repositories/origin-disclosure.repository';
 import { AuditChainRepository, AuditTrail, ReferralRevealRepository } from './audit';
@@ -40,6 +41,7 @@ import { RetentionRepository, SealedReferralRepository } from './data-protection
     CaseRepository,
     KnownHashRepository,
     DecisionRecordRepository,
+    ReferralFinder,
     PoliceHoldRepository,
     OriginDisclosureRepository,
     AuditTrail,
@@ -56,6 +58,7 @@ import { RetentionRepository, SealedReferralRepository } from './data-protection
     CaseRepository,
     KnownHashRepository,
     DecisionRecordRepository,
+    ReferralFinder,
     PoliceHoldRepository,
     OriginDisclosureRepository,
     AuditTrail,

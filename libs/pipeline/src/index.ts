@@ -19,6 +19,7 @@ export * from './jurisdiction/geo-services';
 export * from './jurisdiction/geo.module';
 export * from './jurisdiction/trace-facts';
 export * from './jurisdiction/get-decision-record.usecase';
+export * from './jurisdiction/find-referrals.usecase';
 export * from './jurisdiction/redecide-referrals';
 export * from './holds/police-hold';
 export * from './holds/police-hold-message';

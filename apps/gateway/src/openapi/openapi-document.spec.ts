@@ -28,6 +28,7 @@ describe('the OpenAPI document', () => {
       '/admin/partners',
       '/admin/partners/{partnerId}/keys',
       '/admin/partners/{partnerId}/keys/{keyId}',
+      '/admin/referrals',
       '/admin/referrals/{id}/decision',
       '/admin/referrals/{id}/export',
       '/admin/referrals/{id}/reveal',

@@ -25,12 +25,47 @@ export class SubmissionResponseModel {
   results!: SubmissionResultModel[];
 }
 
+export class DeliveryModel {
+  @ApiProperty({ example: 'nl-hotline' }) recipient!: string;
+  @ApiProperty({
+    enum: [
+      'queued',
+      'dispatched',
+      'received',
+      'notice_sent',
+      'escalated',
+      'removed',
+      'moved',
+      'rejected',
+      'closed',
+    ],
+    description:
+      'queued: not yet delivered; dispatched: delivered, not yet acknowledged; after that the state the recipient acknowledged (docs/lifecycle.md)',
+  })
+  state!: string;
+}
+
 export class RouteSummaryModel {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) caseId!: string | null;
+  @ApiProperty({
+    enum: ['new', 'url', 'media_hash', 'pdq', 'reupload'],
+    nullable: true,
+    type: String,
+    description:
+      'How it joined its case: new opened it; url, media_hash or pdq joined an existing case (a duplicate); reupload: reported again after removal (a new case)',
+  })
+  joinedBy!: string | null;
+  @ApiProperty({ description: 'It joined a case that existed before it' }) duplicate!: boolean;
   @ApiProperty({ description: 'The routing rule that decided' }) rule!: string;
-  @ApiProperty({ type: [String], description: 'Recipient ids the referral was sent on to' })
+  @ApiProperty({
+    type: [String],
+    description:
+      'Recipient ids the referral was sent on to; empty for a duplicate that added nothing',
+  })
   recipients!: string[];
   @ApiProperty({ format: 'date-time' }) decidedAt!: string;
+  @ApiProperty({ type: [DeliveryModel], description: 'Each dispatch and where it stands' })
+  deliveries!: DeliveryModel[];
 }
 
 export class SubmissionStatusModel {
@@ -43,6 +78,14 @@ export class SubmissionStatusModel {
       'pending: received but not confirmed (you were told to retry); accepted: on its inbound topic; stored: the router holds it; routed: decided and sent on',
   })
   status!: string;
+  @ApiProperty({
+    enum: ['in_progress', 'closed', 'removed', 'duplicate', 'not_sent'],
+    nullable: true,
+    type: String,
+    description:
+      'null until routed; in_progress: a delivery has not ended; closed: every delivery ended; removed: the material was confirmed removed; duplicate: it joined a case that already had it, nothing new was sent; not_sent: no recipient was left (e.g. each was a hop it came through)',
+  })
+  finalState!: string | null;
   @ApiProperty({ format: 'date-time' }) receivedAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) acceptedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) storedAt!: string | null;

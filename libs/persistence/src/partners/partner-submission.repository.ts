@@ -49,21 +49,44 @@ export interface SubmissionView {
   acceptedAt: Date | null;
   storedAt: Date | null;
   caseId: string | null;
+  /** How it joined its case: `new` opened it; any other dedup layer made it a duplicate. */
+  joinedBy: string | null;
+  caseStatus: 'open' | 'removed' | null;
   rule: string | null;
   recipients: string[] | null;
   decidedAt: Date | null;
+  /** Each dispatch of the referral, oldest first: its recipient and where it stands. */
+  deliveries: Array<{ recipient: string; state: string }>;
 }
 
+// Where each dispatch stands: the lifecycle's state once a recipient acked it, else queued
+// or dispatched by the outbox row. A dead-lettered row reads as queued: operators replay it.
+// Either row may be gone (retention), so the two are joined fully.
+const DELIVERIES = `
+  (SELECT coalesce(jsonb_agg(jsonb_build_object(
+            'recipient', coalesce(ds.recipient_id, o.recipient_id),
+            'state', coalesce(ds.status,
+                              CASE WHEN o.published_at IS NULL THEN 'queued' ELSE 'dispatched' END))
+          ORDER BY coalesce(o.created_at, ds.dispatched_at)), '[]'::jsonb)
+     FROM (SELECT dispatch_id, recipient_id, created_at, published_at
+             FROM outbox WHERE referral_id = r.id) o
+     FULL JOIN (SELECT dispatch_id, recipient_id, status, dispatched_at
+                  FROM dispatch_state WHERE referral_id = r.id) ds
+       ON ds.dispatch_id = o.dispatch_id)`;
+
 // The router stores referrals by (source_system, source_id) and writes decisions and case
-// sources for them; a submission's progress is read from those rows, never copied.
+// sources for them; a submission's progress is read from those rows, never copied. Only
+// this referral's own rows: never which other referral, or whose, shares its case.
 const VIEW = `
   SELECT s.id, s.seq::text AS seq, s.source_system AS "sourceSystem", s.source_id AS "sourceId",
          s.format, s.received_at AS "receivedAt", s.accepted_at AS "acceptedAt",
-         r.received_at AS "storedAt", cs.case_id AS "caseId",
-         d.rule, d.recipients, d.decided_at AS "decidedAt"
+         r.received_at AS "storedAt", cs.case_id AS "caseId", cs.layer AS "joinedBy",
+         c.status AS "caseStatus", d.rule, d.recipients, d.decided_at AS "decidedAt",
+         CASE WHEN r.id IS NULL THEN '[]'::jsonb ELSE ${DELIVERIES} END AS deliveries
     FROM partner_submission s
     LEFT JOIN referral r ON r.source_system = s.source_system AND r.source_id = s.source_id
     LEFT JOIN case_source cs ON cs.referral_id = r.id
+    LEFT JOIN "case" c ON c.id = cs.case_id
     LEFT JOIN LATERAL (
       SELECT rule, recipients, decided_at FROM decision
        WHERE referral_id = r.id ORDER BY decided_at DESC LIMIT 1) d ON true`;

@@ -5,6 +5,7 @@ import { SetPoliceHoldUseCase } from '../holds/set-police-hold.usecase';
 import { ConfirmOriginDisclosureUseCase } from '../origins/confirm-origin-disclosure.usecase';
 import { DiscloseOriginUseCase } from '../origins/disclose-origin.usecase';
 import { WithdrawOriginDisclosureUseCase } from '../origins/withdraw-origin-disclosure.usecase';
+import { FindReferralsUseCase } from './find-referrals.usecase';
 import { GetDecisionRecordUseCase } from './get-decision-record.usecase';
 import { RedecideReferrals } from './redecide-referrals';
 import { RoutingFactsGatherer } from './routing-facts-gatherer';
@@ -19,6 +20,7 @@ const useCases = [
   WithdrawOriginDisclosureUseCase,
   ConfirmOriginDisclosureUseCase,
   GetDecisionRecordUseCase,
+  FindReferralsUseCase,
 ];
 
 /** Tracing and deciding (W5), in one list so the pipeline module names it once (GeoServices: GeoModule). */
