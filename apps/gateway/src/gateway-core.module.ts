@@ -6,6 +6,7 @@ import { PersistenceModule } from '@wissel/persistence';
 import {
   AuditModule,
   CustodyModule,
+  DeadLettersModule,
   LifecycleModule,
   PartnersModule,
   PipelineModule,
@@ -13,6 +14,7 @@ import {
 import { PartnersAdminController } from './admin/partners-admin.controller';
 import { AuditChainerJob } from './audit-chainer.job';
 import { GatewayDashboardModule } from './dashboard/dashboard.module';
+import { InboundDeadLettersController } from './dead-letters/inbound-dead-letters.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { RequestBodyReader } from './http/request-body.reader';
 import { JwksModule } from './jwks/jwks.module';
@@ -56,6 +58,8 @@ import { SignedPartnerGuard } from './partner-api/signed-partner.guard';
     AuditModule,
     // The signed chain-of-custody export of a referral (W11).
     CustodyModule,
+    // Inbound dead letters: list, inspect, reveal, replay.
+    DeadLettersModule,
   ],
   controllers: [
     ReferralsController,
@@ -66,6 +70,7 @@ import { SignedPartnerGuard } from './partner-api/signed-partner.guard';
     DecisionsController,
     ReferralLookupController,
     CustodyController,
+    InboundDeadLettersController,
     AcksController,
     HosterMonitorController,
     OpenApiController,

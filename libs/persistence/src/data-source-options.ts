@@ -24,6 +24,7 @@ import { RetentionLimits1765411200000 } from './migrations/1765411200000-retenti
 import { RetentionIndexes1765497600000 } from './migrations/1765497600000-retention-indexes';
 import { PdqPurgeProgress1765584000000 } from './migrations/1765584000000-pdq-purge-progress';
 import { AuditAnchorGuard1765670400000 } from './migrations/1765670400000-audit-anchor-guard';
+import { InboundDeadLetters1765756800000 } from './migrations/1765756800000-inbound-dead-letters';
 
 export const entities = [ReferralEntity, DecisionEntity, OutboxMessageEntity];
 export const migrations = [
@@ -48,6 +49,7 @@ export const migrations = [
   RetentionIndexes1765497600000,
   PdqPurgeProgress1765584000000,
   AuditAnchorGuard1765670400000,
+  InboundDeadLetters1765756800000,
 ];
 
 /**

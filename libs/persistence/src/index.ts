@@ -13,6 +13,7 @@ export * from './repositories/case.repository';
 export * from './repositories/known-hash.repository';
 export * from './repositories/decision-record.repository';
 export * from './repositories/referral-finder';
+export * from './repositories/inbound-dead-letter.repository';
 export * from './repositories/police-hold.repository';
 export * from './repositories/origin-disclosure.repository';
 export * from './partners';

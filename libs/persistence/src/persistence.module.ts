@@ -10,6 +10,7 @@ import { CaseRepository } from './repositories/case.repository';
 import { KnownHashRepository } from './repositories/known-hash.repository';
 import { DecisionRecordRepository } from './repositories/decision-record.repository';
 import { ReferralFinder } from './repositories/referral-finder';
+import { InboundDeadLetterRepository } from './repositories/inbound-dead-letter.repository';
 import { PoliceHoldRepository } from './repositories/police-hold.repository';
 import { OriginDisclosureRepository } from './repositories/origin-disclosure.repository';
 import { AuditChainRepository, AuditTrail, ReferralRevealRepository } from './audit';
@@ -42,6 +43,7 @@ import { RetentionRepository, SealedReferralRepository } from './data-protection
     KnownHashRepository,
     DecisionRecordRepository,
     ReferralFinder,
+    InboundDeadLetterRepository,
     PoliceHoldRepository,
     OriginDisclosureRepository,
     AuditTrail,
@@ -59,6 +61,7 @@ import { RetentionRepository, SealedReferralRepository } from './data-protection
     KnownHashRepository,
     DecisionRecordRepository,
     ReferralFinder,
+    InboundDeadLetterRepository,
     PoliceHoldRepository,
     OriginDisclosureRepository,
     AuditTrail,

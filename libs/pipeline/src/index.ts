@@ -38,3 +38,4 @@ export * from './audit';
 export * from './data-protection';
 export * from './retention';
 export * from './custody';
+export * from './dead-letters';

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { DataProtectionModule } from './data-protection/data-protection.module';
 import { DeadLetterWriter } from './intake/dead-letter-writer';
+import { DeadLetterPayloadSealer } from './dead-letters/dead-letter-payload-sealer';
+import { InboundDeadLetterIndex } from './dead-letters/inbound-dead-letter-index';
 import { PoisonParking } from './intake/poison-parking';
 import { IntakeReferralsUseCase } from './intake/intake-referrals.usecase';
 import { ImportKnownHashesUseCase } from './intake/import-known-hashes.usecase';
@@ -22,6 +24,8 @@ import {
   providers: [
     IntakeReferralsUseCase,
     DeadLetterWriter,
+    InboundDeadLetterIndex,
+    DeadLetterPayloadSealer,
     PoisonParking,
     PdqCaseIndex,
     KnownMaterial,

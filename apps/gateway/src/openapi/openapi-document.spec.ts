@@ -16,6 +16,10 @@ describe('the OpenAPI document', () => {
     const document = await buildOpenApiDocument();
     expect(Object.keys(document.paths).sort()).toEqual([
       '/admin/dashboard.json',
+      '/admin/dead-letters',
+      '/admin/dead-letters/{id}',
+      '/admin/dead-letters/{id}/replay',
+      '/admin/dead-letters/{id}/reveal',
       '/admin/dispatches/{id}',
       '/admin/dispatches/{id}/replay',
       '/admin/holds',

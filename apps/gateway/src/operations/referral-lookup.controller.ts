@@ -1,12 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import {
-  FIND_MAX_LIMIT,
-  FindReferralsUseCase,
-  MalformedRequestError,
-  type FoundReferrals,
-} from '@wissel/pipeline';
+import { FIND_MAX_LIMIT, FindReferralsUseCase, type FoundReferrals } from '@wissel/pipeline';
 import { ApiProblems } from '../http/api-problems.decorator';
+import { singleQueryValue } from '../http/single-query-value';
 import { OperatorApi } from '../operator/operator-api.decorator';
 import { RequireRole } from '../operator/require-role.decorator';
 import { FoundReferralsModel } from './referral-lookup-models';
@@ -48,17 +44,11 @@ export class ReferralLookupController {
     @Query('limit') limit?: unknown,
   ): Promise<FoundReferrals> {
     return this.find.execute({
-      sourceSystem: single('sourceSystem', sourceSystem),
-      sourceId: single('sourceId', sourceId),
-      submissionId: single('submissionId', submissionId),
-      caseId: single('caseId', caseId),
-      limit: single('limit', limit),
+      sourceSystem: singleQueryValue('sourceSystem', sourceSystem),
+      sourceId: singleQueryValue('sourceId', sourceId),
+      submissionId: singleQueryValue('submissionId', submissionId),
+      caseId: singleQueryValue('caseId', caseId),
+      limit: singleQueryValue('limit', limit),
     });
   }
-}
-
-/** A query parameter given once, as text (a repeated one arrives as an array). */
-function single(field: string, value: unknown): string | undefined {
-  if (value === undefined || typeof value === 'string') return value;
-  throw new MalformedRequestError('query_invalid', `${field} may be given once`, { field });
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { MAX_REVEAL_REASON, MIN_REVEAL_REASON, revealReasonProblem, isUuid } from '@wissel/domain';
+import { isUuid } from '@wissel/domain';
 import { ReferralRevealRepository, type RevealedLocator } from '@wissel/persistence';
-import { MalformedRequestError, NotFoundError } from '../partners/partner-errors';
+import { NotFoundError } from '../partners/partner-errors';
+import { requireRevealReason } from './require-reveal-reason';
 
 /**
  * An operator reveals a referral's reported URLs (masked everywhere else), giving a reason.
@@ -17,26 +18,12 @@ export class RevealReferralUrlsUseCase {
     referralId: string,
     reason: unknown,
   ): Promise<{ referralId: string; locators: RevealedLocator[] }> {
-    const problem = revealReasonProblem(reason);
-    if (problem === 'missing' || problem === 'too_short' || problem === 'too_long') {
-      throw new MalformedRequestError(
-        'reveal_reason_required',
-        `a reason of ${MIN_REVEAL_REASON}–${MAX_REVEAL_REASON} characters, saying why, is required to reveal URLs`,
-        { field: '/reason' },
-      );
-    }
-    if (problem === 'holds_url') {
-      throw new MalformedRequestError(
-        'reveal_reason_invalid',
-        'the reason goes into the audit log, which never holds a URL',
-        { field: '/reason' },
-      );
-    }
+    const why = requireRevealReason(reason, 'URLs');
     const locators = isUuid(referralId)
       ? await this.reveals.reveal(referralId, {
           action: 'referral.urls_revealed',
           subject: referralId,
-          details: { reason: String(reason).trim() },
+          details: { reason: why },
         })
       : undefined;
     if (!locators) throw new NotFoundError('referral_not_found', 'no referral with this id');

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { LifecyclePersistenceModule } from '@wissel/persistence';
 import { DeadLetterWriter } from '../intake/dead-letter-writer';
+import { DeadLetterPayloadSealer } from '../dead-letters/dead-letter-payload-sealer';
+import { InboundDeadLetterIndex } from '../dead-letters/inbound-dead-letter-index';
 import { PoisonParking } from '../intake/poison-parking';
 import { GeoModule } from '../jurisdiction/geo.module';
 import { RoutingFactsGatherer } from '../jurisdiction/routing-facts-gatherer';
@@ -35,6 +37,8 @@ const USE_CASES = [
     // Stateless helpers the pipeline module keeps to itself; one more instance is harmless.
     RoutingFactsGatherer,
     DeadLetterWriter,
+    InboundDeadLetterIndex,
+    DeadLetterPayloadSealer,
     PoisonParking,
     ...USE_CASES,
   ],
