@@ -12,6 +12,7 @@ import { PartnerClient } from '@wissel/partner-client';
 import { publicJwk } from '@wissel/signing';
 import { DnsTestServer } from '../support/dns-test-server';
 import { EmbeddedApp } from '../support/embedded-app';
+import { appendToPostgresTopic } from '../support/postgres-topic';
 import { eventually } from '../support/stack';
 
 jest.setTimeout(180_000);
@@ -19,6 +20,7 @@ jest.setTimeout(180_000);
 describe('embedded mode: CyberTipline XML over the signed partner API', () => {
   let dns: DnsTestServer;
   let app: EmbeddedApp;
+  let submissionId: string;
 
   beforeAll(async () => {
     dns = await DnsTestServer.start();
@@ -69,6 +71,7 @@ describe('embedded mode: CyberTipline XML over the signed partner API', () => {
     expect(res.status).toBe(202);
     const [result] = (res.body as { results: Array<{ id: string; status: string }> }).results;
     expect(result!.status).toBe('accepted');
+    submissionId = result!.id;
 
     const routed = await eventually(
       async () => {
@@ -113,5 +116,57 @@ describe('embedded mode: CyberTipline XML over the signed partner API', () => {
       code: 'referral_invalid',
       reason: 'forbidden_xml_construct',
     });
+  });
+
+  it('lets an operator find the report by its submission id, and list and replay an inbound dead letter', async () => {
+    const operator = (path: string, method = 'GET') =>
+      fetch(app.baseUrl + path, {
+        method,
+        headers: { authorization: `Bearer ${app.operatorToken()}` },
+      });
+    const found = await operator(`/admin/referrals?submissionId=${submissionId}`);
+    expect(found.status).toBe(200);
+    const { items } = (await found.json()) as {
+      items: Array<{ submission: { partnerId: string }; decisionRecord: string }>;
+    };
+    expect(items).toEqual([
+      expect.objectContaining({ submission: expect.objectContaining({ partnerId: 'ncmec' }) }),
+    ]);
+    expect((await operator(items[0]!.decisionRecord)).status).toBe(200);
+
+    const db = await app.db();
+    try {
+      const [offset] = await appendToPostgresTopic(db, 'referrals.in.canonical.v1', ['{"not json']);
+      const letter = await eventually(async () => {
+        const res = await operator('/admin/dead-letters');
+        const page = (await res.json()) as {
+          items: Array<{
+            id: string;
+            origin: { topic: string; offset: string };
+            reason: { code: string };
+          }>;
+        };
+        return page.items.find(
+          (i) => i.origin.topic === 'referrals.in.canonical.v1' && i.origin.offset === offset,
+        );
+      }, 'the inbound dead letter listed');
+      expect(letter.reason.code).toBe('invalid_json');
+      const onDlq = await db.query(
+        `SELECT 1 FROM message_log WHERE topic = 'referrals.dlq.v1' AND key = $1`,
+        [`referrals.in.canonical.v1:0:${offset}`],
+      );
+      expect(onDlq.rows).toHaveLength(1);
+
+      expect((await operator(`/admin/dead-letters/${letter.id}/replay`, 'POST')).status).toBe(200);
+      expect((await operator(`/admin/dead-letters/${letter.id}/replay`, 'POST')).status).toBe(409);
+      const replayed = await db.query<{ value: Buffer }>(
+        `SELECT value FROM message_log
+          WHERE topic = 'referrals.in.canonical.v1' AND headers->>'wissel-replay-of' = $1`,
+        [letter.id],
+      );
+      expect(replayed.rows.map((r) => r.value.toString('utf8'))).toEqual(['{"not json']);
+    } finally {
+      await db.end();
+    }
   });
 });
