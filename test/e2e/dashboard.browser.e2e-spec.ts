@@ -209,4 +209,53 @@ describe('operator dashboard in Chromium', () => {
       fullPage: true,
     });
   });
+
+  it('lists an inbound dead letter, reveals its bytes with a reason and replays it once', async () => {
+    const bad = '{"schema": "wissel.referral/2", "sourceRef": ';
+    const [offset] = await stack.produce(stack.topics.canonicalIn, [bad]);
+    const id = await eventually(async () => {
+      const { rows } = await stack.db.query<{ id: string }>(
+        `SELECT id FROM inbound_dead_letter WHERE origin_topic = $1 AND origin_offset = $2`,
+        [stack.topics.canonicalIn, offset],
+      );
+      return rows[0]?.id;
+    }, 'the dead letter indexed');
+    await eventually(
+      async () => (await page.getByTestId(`inbound-dead-letter-${id}`).count()) === 1,
+      'the inbound dead letter listed',
+    );
+    const row = await text(`inbound-dead-letter-${id}`);
+    expect(row).toContain('invalid_json');
+    expect(row).toContain(`${stack.topics.canonicalIn}:0:${offset}`);
+    // The bytes are not on the page until revealed.
+    expect(await page.locator('body').innerText()).not.toContain(bad);
+
+    await page.getByTestId(`inbound-inspect-${id}`).click();
+    await eventually(async () => page.getByTestId('inbound-inspect').isVisible(), 'the panel');
+    expect(await text('inbound-inspect-reason')).toBe('invalid_json');
+    page.once('dialog', (dialog) => void dialog.accept('checking the refused batch, ticket 4711'));
+    await page.getByTestId('inbound-reveal').click();
+    await eventually(async () => (await text('inbound-payload')) === bad, 'the bytes revealed');
+    const audit = await stack.db.query(
+      `SELECT details->>'reason' AS reason FROM audit_event
+        WHERE action = 'dead_letter.payload_revealed' AND subject = $1`,
+      [id],
+    );
+    expect(audit.rows).toEqual([{ reason: 'checking the refused batch, ticket 4711' }]);
+
+    await page.getByTestId(`inbound-replay-${id}`).click();
+    await eventually(async () => /^Replayed dead letter/.test(await text('message')), 'replayed');
+    await eventually(
+      async () => page.getByTestId(`inbound-replay-${id}`).isDisabled(),
+      'replay no longer offered',
+    );
+    // Replayed to its origin topic, where it is refused again: a new dead letter.
+    await eventually(async () => {
+      const again = await stack.db.query(
+        `SELECT 1 FROM inbound_dead_letter WHERE origin_topic = $1 AND origin_offset > $2`,
+        [stack.topics.canonicalIn, offset],
+      );
+      return again.rows.length === 1;
+    }, 'the replay dead-lettered again');
+  });
 });

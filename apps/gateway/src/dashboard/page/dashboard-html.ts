@@ -100,6 +100,20 @@ export const DASHBOARD_HTML = `<!doctype html>
     </div>
   </section>
 
+  <section class="card wide" id="inbound-dead-letters-card">
+    <h2>Inbound dead letters</h2>
+    <p class="muted">Messages refused on intake, acks, holds or known hashes (newest 20). Their bytes are withheld: revealing them asks for a reason, which the audit log keeps.</p>
+    <table id="inbound-dead-letters" data-testid="inbound-dead-letters">
+      <thead><tr><th>Dead letter</th><th>Origin</th><th>Partner</th><th>Reason</th><th>Field</th><th>Dead-lettered</th><th>Replayed</th><th></th></tr></thead>
+      <tbody></tbody>
+    </table>
+    <div id="inbound-inspect" class="inspect" data-testid="inbound-inspect" hidden>
+      <h3>Dead letter <code id="inbound-inspect-id"></code> <button id="inbound-inspect-close" type="button" class="link">close</button></h3>
+      <dl id="inbound-inspect-fields"></dl>
+      <pre id="inbound-payload" data-testid="inbound-payload" hidden></pre>
+    </div>
+  </section>
+
   <section class="card wide" id="hosters-card">
     <h2>Hoster removal times</h2>
     <table id="hosters" data-testid="hosters">

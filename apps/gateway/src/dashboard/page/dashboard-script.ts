@@ -95,10 +95,13 @@ export const DASHBOARD_JS = `'use strict';
     $('login-error').textContent = reason || '';
   }
 
-  async function api(method, path) {
+  async function api(method, path, body) {
+    var headers = { authorization: 'Bearer ' + token(), accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
     var res = await fetch(path, {
       method: method,
-      headers: { authorization: 'Bearer ' + token(), accept: 'application/json' },
+      headers: headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
       cache: 'no-store',
       credentials: 'omit',
     });
@@ -192,6 +195,29 @@ export const DASHBOARD_JS = `'use strict';
     }), 'none: every dispatch was delivered or is still being tried', 7);
   }
 
+  function renderInboundDeadLetters(page) {
+    fill('inbound-dead-letters', page.items.map(function (d) {
+      var actions = el('span', null, 'actions');
+      var inspect = el('button', 'Inspect', 'secondary');
+      inspect.type = 'button';
+      inspect.setAttribute('data-testid', 'inbound-inspect-' + d.id);
+      inspect.addEventListener('click', function () { inspectInbound(d.id); });
+      var replay = el('button', 'Replay');
+      replay.type = 'button';
+      replay.disabled = Boolean(d.replayedAt);
+      replay.setAttribute('data-testid', 'inbound-replay-' + d.id);
+      replay.addEventListener('click', function () { replayInbound(d.id, replay); });
+      actions.appendChild(inspect);
+      actions.appendChild(replay);
+      var id = el('code', shortId(d.id));
+      id.title = d.id;
+      var origin = d.origin.topic + ':' + d.origin.partition + ':' + d.origin.offset;
+      return row([id, origin, d.partnerId || '–', { text: d.reason.code, className: 'reason' },
+        d.reason.field || '–', when(d.deadLetteredAt), d.replayedAt ? when(d.replayedAt) : 'no', actions],
+        'inbound-dead-letter-' + d.id);
+    }), 'none: every inbound message was accepted', 8);
+  }
+
   function renderDeadlines(list) {
     fill('deadlines', list.map(function (a) {
       var id = el('code', shortId(a.dispatchId));
@@ -228,7 +254,9 @@ export const DASHBOARD_JS = `'use strict';
     if (!token()) return;
     if (timer) { clearTimeout(timer); timer = null; }
     try {
-      var s = await api('GET', '/admin/dashboard.json');
+      var all = await Promise.all([api('GET', '/admin/dashboard.json'), api('GET', '/admin/dead-letters?limit=20')]);
+      var s = all[0];
+      renderInboundDeadLetters(all[1]);
       renderThroughput(s.throughput);
       renderStages(s.stages);
       renderRoutes(s.routes);
@@ -290,6 +318,70 @@ export const DASHBOARD_JS = `'use strict';
     await refresh();
   }
 
+  function showFields(listId, fields, prefix) {
+    var dl = $(listId);
+    dl.replaceChildren();
+    fields.forEach(function (f) {
+      dl.appendChild(el('dt', f[0]));
+      var dd = el('dd', f[1] === null || f[1] === undefined ? '–' : f[1]);
+      dd.setAttribute('data-testid', prefix + f[0].toLowerCase().replace(/ /g, '-'));
+      dl.appendChild(dd);
+    });
+  }
+
+  async function inspectInbound(id) {
+    try {
+      var d = await api('GET', '/admin/dead-letters/' + encodeURIComponent(id));
+      showFields('inbound-inspect-fields', [
+        ['Dead letter', d.id], ['Origin topic', d.origin.topic], ['Partition', d.origin.partition],
+        ['Offset', d.origin.offset], ['Partner', d.partnerId], ['Submission', d.submissionId],
+        ['Reason', d.reason.code], ['Field', d.reason.field], ['Detail', d.reason.detail],
+        ['Bytes', d.payloadBytes], ['SHA-256', d.payloadSha256],
+        ['Dead-lettered', when(d.deadLetteredAt)],
+        ['Replayed', d.replayedAt ? when(d.replayedAt) + ' by ' + d.replayedBy : 'no'],
+      ], 'inbound-inspect-');
+      var dl = $('inbound-inspect-fields');
+      var reveal = el('button', 'Reveal bytes…', 'secondary');
+      reveal.type = 'button';
+      reveal.setAttribute('data-testid', 'inbound-reveal');
+      reveal.addEventListener('click', function () { revealInbound(d.id); });
+      dl.appendChild(el('dt', 'Bytes shown'));
+      var dd = el('dd');
+      dd.appendChild(reveal);
+      dl.appendChild(dd);
+      $('inbound-payload').hidden = true;
+      $('inbound-payload').textContent = '';
+      $('inbound-inspect-id').textContent = d.id;
+      $('inbound-inspect').hidden = false;
+    } catch (error) {
+      say('Could not inspect the dead letter: ' + error.message, true);
+    }
+  }
+
+  async function revealInbound(id) {
+    var reason = window.prompt('Why do you need to see these bytes? (kept in the audit log; no URL)');
+    if (!reason) return;
+    try {
+      var r = await api('POST', '/admin/dead-letters/' + encodeURIComponent(id) + '/reveal', { reason: reason });
+      var bytes = Uint8Array.from(atob(r.payloadBase64), function (c) { return c.charCodeAt(0); });
+      $('inbound-payload').textContent = new TextDecoder().decode(bytes);
+      $('inbound-payload').hidden = false;
+    } catch (error) {
+      say('Reveal refused: ' + error.message, true);
+    }
+  }
+
+  async function replayInbound(id, button) {
+    button.disabled = true;
+    try {
+      var r = await api('POST', '/admin/dead-letters/' + encodeURIComponent(id) + '/replay');
+      say('Replayed dead letter ' + shortId(r.id) + ' to ' + r.topic + '.', false);
+    } catch (error) {
+      say('Replay failed: ' + error.message, true);
+    }
+    await refresh();
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     $('login-form').addEventListener('submit', function (event) {
       event.preventDefault();
@@ -304,6 +396,7 @@ export const DASHBOARD_JS = `'use strict';
     $('sign-out').addEventListener('click', function () { signOut(''); });
     $('refresh').addEventListener('click', function () { refresh(); });
     $('inspect-close').addEventListener('click', function () { $('inspect').hidden = true; inspected = null; });
+    $('inbound-inspect-close').addEventListener('click', function () { $('inbound-inspect').hidden = true; });
     show(Boolean(token()));
     refresh();
   });
