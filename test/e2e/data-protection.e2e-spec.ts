@@ -310,7 +310,8 @@ describe('retention purge with an injected clock (npm run purge)', () => {
       // The young ones' raw payloads are 200 days old at the clock: past 90 days.
       raw_payload: ids.old.length + ids.young.length,
       message_log: expect.any(Number),
-      dead_letter: 1,
+      // Its dead-letter topic row and its row in the dead-letter index (sealed bytes).
+      dead_letter: 2,
       submission: 0,
     });
     expect(await snapshot()).toEqual(before);
@@ -336,8 +337,9 @@ describe('retention purge with an injected clock (npm run purge)', () => {
       dryRun: false,
       personal_data: ids.old.length,
       raw_payload: ids.young.length,
-      dead_letter: 1,
+      dead_letter: 2,
     });
+    expect(await stack.count('inbound_dead_letter')).toBe(0);
 
     const after = await snapshot();
     for (const id of ids.old) {
@@ -405,7 +407,7 @@ describe('retention purge with an injected clock (npm run purge)', () => {
       expect(Object.keys(details).sort()).toEqual(['cutoff', 'rows']);
     }
     expect(purged).toEqual([
-      { data_class: 'dead_letter', n: 1 },
+      { data_class: 'dead_letter', n: 2 },
       {
         data_class: 'dispatch_payload',
         n: outbox.filter((o) => ids.old.includes(o.referral_id)).length,

@@ -473,7 +473,7 @@ export class WisselConfig {
   @Max(36_500)
   RETENTION_MESSAGE_LOG_DAYS = 14;
 
-  /** Embedded mode: days a rejected input stays on the dead-letter topic; 0: for ever. */
+  /** Days an inbound dead letter stays: the embedded dead-letter topic and the index; 0: for ever. */
   @Transform(toInt)
   @IsInt()
   @Min(0)

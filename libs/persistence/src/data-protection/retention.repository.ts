@@ -274,6 +274,30 @@ export class RetentionRepository {
     );
   }
 
+  /**
+   * Deletes rows of the inbound dead-letter index (their sealed bytes with them) older than
+   * `cutoff`, in both modes, counted per reason as `index:<code>` so they are told apart
+   * from the embedded mode's message_log dead letters in the statistics.
+   */
+  async deleteInboundDeadLetters(cutoff: Date, limit: number): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const [done]: Array<{ n: string }> = await manager.query(
+        `WITH doomed AS (SELECT id FROM inbound_dead_letter WHERE dead_lettered_at < $1
+                          ORDER BY dead_lettered_at LIMIT $2 FOR UPDATE SKIP LOCKED),
+              gone AS (DELETE FROM inbound_dead_letter x USING doomed WHERE x.id = doomed.id
+                        RETURNING x.dead_lettered_at AS at, 'index:' || x.reason_code AS detail)${ADD_PURGED.replace('$X', '$3::text')}`,
+        [cutoff, limit, 'dead_letter'],
+      );
+      return this.audited(manager, 'dead_letter', cutoff, Number(done!.n));
+    });
+  }
+
+  async countInboundDeadLetters(cutoff: Date): Promise<number> {
+    return this.count(`SELECT count(*) AS n FROM inbound_dead_letter WHERE dead_lettered_at < $1`, [
+      cutoff,
+    ]);
+  }
+
   async countMessages(
     cutoff: Date,
     deadLetterTopic: string,

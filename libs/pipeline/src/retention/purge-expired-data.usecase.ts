@@ -156,7 +156,11 @@ export class PurgeExpiredDataUseCase {
       case 'message_log':
         return this.retention.deleteMessages(cutoff, dlq, limit);
       case 'dead_letter':
-        return this.retention.deleteDeadLetters(cutoff, dlq, limit);
+        // The embedded mode's dead-letter topic rows, and the dead-letter index (both modes).
+        return (
+          (await this.retention.deleteDeadLetters(cutoff, dlq, limit)) +
+          (await this.retention.deleteInboundDeadLetters(cutoff, limit))
+        );
       case 'submission':
         return this.retention.deleteSubmissions(cutoff, limit);
       case 'dispatch_state': {
@@ -176,7 +180,7 @@ export class PurgeExpiredDataUseCase {
     }
   }
 
-  private count(dataClass: DataClass, cutoff: Date): Promise<number> {
+  private async count(dataClass: DataClass, cutoff: Date): Promise<number> {
     const dlq = this.topics.deadLetter;
     switch (dataClass) {
       case 'personal_data':
@@ -188,7 +192,10 @@ export class PurgeExpiredDataUseCase {
       case 'message_log':
         return this.retention.countMessages(cutoff, dlq, false);
       case 'dead_letter':
-        return this.retention.countMessages(cutoff, dlq, true);
+        return (
+          (await this.retention.countMessages(cutoff, dlq, true)) +
+          (await this.retention.countInboundDeadLetters(cutoff))
+        );
       case 'submission':
         return this.retention.countSubmissions(cutoff);
       case 'dispatch_state':
