@@ -17,7 +17,9 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '@wissel/config';
 import { EnvelopeCipher, KEY_ID_PATTERN } from '@wissel/crypto';
 import {
+  AuditTrail,
   dataSourceOptions,
+  InboundDeadLetterRepository,
   PartnerRepository,
   SealedReferralRepository,
 } from '@wissel/persistence';
@@ -86,7 +88,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     } else if (command === 'rewrap') {
       // Secrets first: the referral report's usage then counts them under the new KEK.
       const hmacSecrets = await partnerSecrets.rewrap(keys.current().id);
-      const report = await new RewrapDataKeysUseCase(rows, cipher).execute(keys.current().id);
+      const report = await new RewrapDataKeysUseCase(
+        rows,
+        cipher,
+        new InboundDeadLetterRepository(dataSource, new AuditTrail()),
+      ).execute(keys.current().id);
       io.out(JSON.stringify({ ...report, hmacSecrets }));
     } else {
       io.out(

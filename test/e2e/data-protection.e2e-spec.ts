@@ -147,8 +147,13 @@ describe('data protection: sealing at rest, key rotation, retention purge', () =
 
   it('rotates: the old key id still opens; after rewrap no value uses it', async () => {
     const referral = withPersons();
-    await stack.produce(stack.topics.canonicalIn, [asMessage(referral)]);
+    // A refused message too: its dead letter's bytes are sealed under the old key.
+    await stack.produce(stack.topics.canonicalIn, [asMessage(referral), 'not json']);
     const before = await stored(referral.sourceRef.id);
+    await eventually(
+      async () => (await stack.count('inbound_dead_letter')) > 0,
+      'the refused message indexed',
+    );
     expect(keyIdOf(before.personal_data)).toBe('e2e-1');
 
     const rotated = {
@@ -170,6 +175,10 @@ describe('data protection: sealing at rest, key rotation, retention purge', () =
     expect(await keys(['rewrap'], run.io)).toBe(0);
     const report = JSON.parse(run.out[0]!);
     expect(report.referrals).toBeGreaterThan(0);
+    expect(report.deadLetters).toBeGreaterThan(0);
+    expect(report.usage).toEqual(
+      expect.arrayContaining([expect.objectContaining({ column: 'dead_letter_payload' })]),
+    );
     expect(report.usage.every((u: { keyId: string }) => u.keyId === 'e2e-2')).toBe(true);
     const { rows: old } = await stack.db.query(
       `SELECT count(*)::int AS n FROM referral

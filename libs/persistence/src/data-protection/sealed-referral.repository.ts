@@ -138,6 +138,9 @@ export class SealedReferralRepository {
        UNION ALL
        SELECT 'hmac_secret_sealed', split_part(hmac_secret_sealed, '.', 2), count(*)
          FROM partner_key WHERE hmac_secret_sealed LIKE 'wse1.%' GROUP BY 2
+       UNION ALL
+       SELECT 'dead_letter_payload', split_part(payload, '.', 2), count(*)
+         FROM inbound_dead_letter WHERE payload LIKE 'wse1.%' GROUP BY 2
        ORDER BY 1, 2`,
     );
     return rows.map((r) => ({ ...r, values: Number(r.values) }));

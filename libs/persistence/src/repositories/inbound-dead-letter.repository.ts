@@ -101,6 +101,33 @@ export class InboundDeadLetterRepository {
     );
   }
 
+  /** Sealed payloads wrapped under another KEK than `currentKeyId`, in id order (key rotation). */
+  async payloadsUnderOtherKeys(
+    currentKeyId: string,
+    afterId: string,
+    limit: number,
+  ): Promise<Array<{ id: string; payload: string }>> {
+    return this.dataSource.query(
+      `SELECT id, payload FROM inbound_dead_letter
+        WHERE id > $1 AND payload LIKE 'wse1.%' AND split_part(payload, '.', 2) <> $2
+        ORDER BY id LIMIT $3`,
+      [afterId, currentKeyId, limit],
+    );
+  }
+
+  /** Writes rewrapped payloads back, except to a row the purge deleted meanwhile. */
+  async writePayloads(rows: ReadonlyArray<{ id: string; payload: string }>): Promise<number> {
+    if (rows.length === 0) return 0;
+    const updated: unknown[] = await this.dataSource.query(
+      `UPDATE inbound_dead_letter d SET payload = u.payload
+         FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, payload text)
+        WHERE d.id = u.id AND d.payload IS NOT NULL
+        RETURNING d.id`,
+      [JSON.stringify(rows)],
+    );
+    return updated.length;
+  }
+
   /** Newest first; `before` is the previous page's last (deadLetteredAt, id). */
   async list(page: {
     limit: number;

@@ -1,11 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { EnvelopeCipher, isEnvelope } from '@wissel/crypto';
-import { SealedReferralRepository, type KeyUsage } from '@wissel/persistence';
+import {
+  InboundDeadLetterRepository,
+  SealedReferralRepository,
+  type KeyUsage,
+} from '@wissel/persistence';
 
 export interface RewrapReport {
   /** The KEK everything is wrapped under now. */
   currentKeyId: string;
   referrals: number;
+  /** Inbound dead letters whose sealed bytes were rewrapped. */
+  deadLetters: number;
   /** Values per column and KEK after the run. */
   usage: KeyUsage[];
 }
@@ -21,6 +27,7 @@ export class RewrapDataKeysUseCase {
   constructor(
     private readonly rows: SealedReferralRepository,
     private readonly cipher: EnvelopeCipher,
+    private readonly deadLetterRows: InboundDeadLetterRepository,
   ) {}
 
   async execute(currentKeyId: string, batchSize = 500): Promise<RewrapReport> {
@@ -39,7 +46,22 @@ export class RewrapDataKeysUseCase {
         })),
       );
     }
-    return { currentKeyId, referrals, usage: await this.rows.keyUsage() };
+    const deadLetters = await this.rewrapDeadLetters(currentKeyId, batchSize);
+    return { currentKeyId, referrals, deadLetters, usage: await this.rows.keyUsage() };
+  }
+
+  private async rewrapDeadLetters(currentKeyId: string, batchSize: number): Promise<number> {
+    let done = 0;
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const page = await this.deadLetterRows.payloadsUnderOtherKeys(currentKeyId, after, batchSize);
+      if (page.length === 0) break;
+      after = page[page.length - 1]!.id;
+      done += await this.deadLetterRows.writePayloads(
+        page.map((row) => ({ id: row.id, payload: this.cipher.rewrap(row.payload) })),
+      );
+    }
+    return done;
   }
 
   private rewrap(value: string | null): string | null {
