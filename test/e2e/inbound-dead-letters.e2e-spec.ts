@@ -216,4 +216,20 @@ describe.each<Messaging>(['kafka', 'postgres'])('inbound dead letters (%s)', (me
     expect(next.items.map((i) => i.id)).not.toContain(first.items[0]!.id);
     expect((await admin('/admin/dead-letters?limit=0')).status).toBe(400);
   });
+
+  it('indexes a refusal whose field names a property PostgreSQL cannot store', async () => {
+    // A property name of U+0000 and a lone surrogate: valid JSON, refused as unknown.
+    const referral = JSON.parse(bad) as Record<string, unknown>;
+    delete referral.reportedAt;
+    const hostile = JSON.stringify({ ...referral, reportedAt: '2026-11-20T10:00:00Z' }).replace(
+      /}$/,
+      ',"x\\u0000\\ud800": 1}',
+    );
+    const [at] = await stack.produce(stack.topics.canonicalIn, [hostile]);
+    const indexed = await eventually(async () => {
+      const { items } = await listed();
+      return items.find((i) => i.origin.offset === at);
+    }, 'the hostile message indexed');
+    expect(indexed.reason).toMatchObject({ code: 'unknown_property', field: '/x\uFFFD\uFFFD' });
+  });
 });

@@ -43,7 +43,7 @@ describe('InboundDeadLetterIndex', () => {
     });
   });
 
-  it('keeps only Wissel headers, without U+0000 (PostgreSQL refuses it), and no bytes when told', async () => {
+  it('keeps only Wissel headers, without U+0000 or lone surrogates (PostgreSQL refuses both), and no bytes when told', async () => {
     const { index, recorded } = indexWithFakes();
     await index.record(
       [
@@ -51,7 +51,7 @@ describe('InboundDeadLetterIndex', () => {
           message: message({
             headers: { 'wissel-partner-id': 'iwf\u0000', authorization: 'secret' },
           }),
-          reason: { code: 'unknown_property', field: '/a\u0000b', detail: 'unknown' },
+          reason: { code: 'unknown_property', field: '/a\u0000b\ud800', detail: 'unknown' },
           keepPayload: false,
         },
       ],
@@ -60,7 +60,7 @@ describe('InboundDeadLetterIndex', () => {
     expect(recorded[0]).toMatchObject({
       headers: { 'wissel-partner-id': 'iwf\uFFFD' },
       partnerId: 'iwf\uFFFD',
-      reason: { code: 'unknown_property', field: '/a\uFFFDb' },
+      reason: { code: 'unknown_property', field: '/a\uFFFDb\uFFFD' },
       sealedPayload: null,
     });
     expect(recorded[0]!.headers).not.toHaveProperty('authorization');

@@ -8,8 +8,13 @@ import { DeadLetterPayloadSealer } from './dead-letter-payload-sealer';
 /** A Kafka partner's own inbound topic names the partner: referrals.in.<lane>.<partner>.v1. */
 const PARTNER_TOPIC = /referrals\.in\.[a-z]+\.([a-z0-9][a-z0-9-]{0,62})\.v1$/;
 
-/** PostgreSQL text and jsonb refuse U+0000; a header or field may carry one. */
-const storable = (text: string) => text.split('\u0000').join('\uFFFD');
+/**
+ * PostgreSQL text and jsonb refuse U+0000 and a lone surrogate (JSON.parse lets both into
+ * a property name, and so into a rejection's field); either becomes U+FFFD.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const storable = (text: string) =>
+  text.split('\u0000').join('\uFFFD').replace(LONE_SURROGATE, '\uFFFD');
 
 /**
  * Records the dead letters the writer has published in PostgreSQL, so operators can list,
