@@ -20,6 +20,7 @@ import { DispatcherModule } from '../../apps/dispatcher/src/dispatcher.module';
 import { GATEWAY_APP_OPTIONS } from '../../apps/gateway/src/gateway-app-options';
 import { GatewayModule } from '../../apps/gateway/src/gateway.module';
 import { RouterModule } from '../../apps/router/src/router.module';
+import { WisselModule } from '../../apps/wissel/src/wissel.module';
 import { DnsTestServer } from './dns-test-server';
 import { appendToPostgresTopic } from './postgres-topic';
 
@@ -27,7 +28,13 @@ export { appendToPostgresTopic };
 import { databaseUrl, testEnv } from './test-env';
 
 export const ROUTING_CONFIG = join(__dirname, '../../config/routing.yaml');
-const apps = { router: RouterModule, dispatcher: DispatcherModule, gateway: GatewayModule };
+/** The embedded mode's `wissel` app wants MESSAGING=postgres (an override of start()). */
+const apps = {
+  router: RouterModule,
+  dispatcher: DispatcherModule,
+  gateway: GatewayModule,
+  wissel: WisselModule,
+};
 
 export interface ReadMessage {
   partition: number;
@@ -152,7 +159,7 @@ export class TestStack {
     Object.assign(process.env, env);
     try {
       const options = {
-        ...(app === 'gateway' ? GATEWAY_APP_OPTIONS : {}),
+        ...(app === 'gateway' || app === 'wissel' ? GATEWAY_APP_OPTIONS : {}),
         logger: ['error', 'warn'] as Array<'error' | 'warn'>,
         abortOnError: false,
       };

@@ -1,4 +1,13 @@
 import { Controller, Get, Inject, Param, Query, Req, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ROUTING_RULES } from '@wissel/config';
 import {
   MAX_REVEAL_REASON,
@@ -9,8 +18,10 @@ import {
 import { type GatewayRequest } from '../../gateway/src/http/gateway-request';
 import { Topics } from '@wissel/messaging';
 import { MalformedRequestError, NotFoundError } from '@wissel/pipeline';
+import { ApiProblems } from '../../gateway/src/http/api-problems.decorator';
 import { FeedAccessGuard } from './feed-access.guard';
 import { FeedReader, type FeedPage } from './feed.reader';
+import { FeedPageModel } from './feed-models';
 import { maskedFeedValue } from './masked-feed-value';
 
 const MAX_LIMIT = 500;
@@ -25,6 +36,9 @@ const pageSize = (limit: string) => Math.min(Number(limit), MAX_LIMIT);
  * The recipient's own read records its cursor: the retention purge deletes only what it
  * has read past.
  */
+@ApiTags('feeds')
+@ApiSecurity('httpMessageSignature')
+@ApiBearerAuth('operator')
 @Controller('v1/feeds')
 @UseGuards(FeedAccessGuard)
 export class FeedsController {
@@ -35,6 +49,27 @@ export class FeedsController {
   ) {}
 
   @Get(':recipient')
+  @ApiOperation({
+    summary: "A recipient's dispatches, cursor-paged (embedded mode only)",
+    description:
+      'Only in the embedded mode (npm start), where there is no Kafka topic to subscribe to. The recipient itself signs the request as a partner and reads its dispatches whole; its read from a cursor records that it holds everything before it. An operator (bearer token, operator role) reads them masked, and whole with reason=, which is audited first.',
+  })
+  @ApiHeader({ name: 'Signature-Input', required: false, description: 'RFC 9421 (recipient)' })
+  @ApiHeader({ name: 'Signature', required: false, description: 'RFC 9421 (recipient)' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'An offset; default 0' })
+  @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_LIMIT}; default 100` })
+  @ApiQuery({
+    name: 'reason',
+    required: false,
+    description: `Operators: why they read the dispatches whole (${MIN_REVEAL_REASON}–${MAX_REVEAL_REASON} characters, no URL); audited`,
+  })
+  @ApiOkResponse({ type: FeedPageModel })
+  @ApiProblems({
+    400: 'cursor or limit is not a number in range (feed_query_invalid), or reason is missing its words (reveal_reason_required)',
+    401: 'Neither a valid signature nor a valid operator bearer token',
+    403: 'The operator token lacks the operator role',
+    404: 'No such recipient, or not one this partner acts for (recipient_unknown)',
+  })
   async feed(
     @Req() request: GatewayRequest,
     @Param('recipient') recipient: string,

@@ -15,6 +15,7 @@ describe('the OpenAPI document', () => {
   it('documents the partner and operator endpoints with problem+json errors', async () => {
     const document = await buildOpenApiDocument();
     expect(Object.keys(document.paths).sort()).toEqual([
+      '/.well-known/jwks.json',
       '/admin/dashboard.json',
       '/admin/dead-letters',
       '/admin/dead-letters/{id}',
@@ -39,6 +40,7 @@ describe('the OpenAPI document', () => {
       '/health/live',
       '/health/ready',
       '/v1/acks',
+      '/v1/feeds/{recipient}',
       '/v1/origin-disclosures',
       '/v1/origin-disclosures/{id}',
       '/v1/referrals',

@@ -1,16 +1,18 @@
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { GATEWAY_APP_OPTIONS } from '../gateway-app-options';
-import { GatewayModule } from '../gateway.module';
+import { WisselModule } from '../../../wissel/src/wissel.module';
 import { documentSubmissionBody } from '../partner-api/submission-body.openapi';
 
 /**
- * The gateway's OpenAPI document, built from the controllers' decorators. Preview mode
- * builds the module graph without instantiating providers: no database or broker needed.
- * `npm run openapi` writes it to docs/openapi.json, which the gateway serves.
+ * The HTTP API's OpenAPI document, built from the controllers' decorators. It is built from
+ * the embedded mode's app, which serves the gateway's routes and the recipients' feeds (the
+ * one route the cluster's gateway lacks; its description says so). Preview mode builds the
+ * module graph without instantiating providers: no database or broker needed.
+ * `npm run openapi` writes it to docs/openapi.json, which both apps serve.
  */
 export async function buildOpenApiDocument(): Promise<OpenAPIObject> {
-  const app = await NestFactory.create(GatewayModule, {
+  const app = await NestFactory.create(WisselModule, {
     ...GATEWAY_APP_OPTIONS,
     preview: true,
     logger: false,

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { DECISION_RULES } from '@wissel/domain';
 
 // Shapes of the partner API's answers, for the OpenAPI document only: the use cases
 // define the real types, and the controllers return those.
@@ -56,7 +57,11 @@ export class RouteSummaryModel {
   })
   joinedBy!: string | null;
   @ApiProperty({ description: 'It joined a case that existed before it' }) duplicate!: boolean;
-  @ApiProperty({ description: 'The routing rule that decided' }) rule!: string;
+  @ApiProperty({
+    enum: DECISION_RULES,
+    description: 'The routing rule that decided (docs/jurisdiction.md)',
+  })
+  rule!: string;
   @ApiProperty({
     type: [String],
     description:

@@ -1,4 +1,4 @@
-import { type JurisdictionDecision, type JurisdictionRule } from './jurisdiction';
+import { JURISDICTION_RULES, type JurisdictionDecision } from './jurisdiction';
 
 /**
  * The outcome of routing one referral, kept so an operator can read why: every route
@@ -12,4 +12,7 @@ export interface Decision extends JurisdictionDecision {
   rulesetVersion: string;
 }
 
-export type DecisionRule = JurisdictionRule | 'joined_open_case';
+/** The rules a decision (and a submission's status) can name. */
+export const DECISION_RULES = [...JURISDICTION_RULES, 'joined_open_case'] as const;
+
+export type DecisionRule = (typeof DECISION_RULES)[number];

@@ -75,19 +75,23 @@ export interface JurisdictionFacts {
   noticedLocators?: ReadonlySet<number>;
 }
 
-export type JurisdictionRule =
-  | 'hosted_at_home'
-  | 'hosted_abroad_partner'
-  | 'hosted_abroad_no_partner'
-  | 'hosting_unknown'
-  | 'behind_cdn'
-  | 'hidden_service'
-  | 'no_url_incident'
-  | 'urgent_at_home'
-  | 'investigation_at_home'
-  | 'investigation_abroad'
-  | 'police_hold'
-  | 'nothing_to_route';
+/** Every rule a route can name: a list, so the API's documentation enumerates them. */
+export const JURISDICTION_RULES = [
+  'hosted_at_home',
+  'hosted_abroad_partner',
+  'hosted_abroad_no_partner',
+  'hosting_unknown',
+  'behind_cdn',
+  'hidden_service',
+  'no_url_incident',
+  'urgent_at_home',
+  'investigation_at_home',
+  'investigation_abroad',
+  'police_hold',
+  'nothing_to_route',
+] as const;
+
+export type JurisdictionRule = (typeof JURISDICTION_RULES)[number];
 
 export type RoutePurpose = 'removal' | 'investigation' | 'review';
 
