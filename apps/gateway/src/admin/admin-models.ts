@@ -46,3 +46,8 @@ export class AddedKeyModel {
   @ApiPropertyOptional({ description: 'Generated HMAC keys only: the secret, base64url' })
   secret?: string;
 }
+
+export class RevokedKeyModel {
+  @ApiProperty() keyId!: string;
+  @ApiProperty({ enum: [true] }) revoked!: boolean;
+}

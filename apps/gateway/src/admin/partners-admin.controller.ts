@@ -18,6 +18,7 @@ import {
   AddedKeyModel,
   PartnerModel,
   RegisterPartnerBodyModel,
+  RevokedKeyModel,
 } from './admin-models';
 import { toAddKeyCommand } from './add-key-body';
 
@@ -84,7 +85,7 @@ export class PartnersAdminController {
   @Delete(':partnerId/keys/:keyId')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke a key: requests signed with it are refused from now on' })
-  @ApiOkResponse({ description: 'Revoked (also when it already was)' })
+  @ApiOkResponse({ type: RevokedKeyModel, description: 'Revoked (also when it already was)' })
   @ApiProblems({ ...OPERATOR_PROBLEMS, 404: 'The partner has no such key' })
   revokePartnerKey(@Param('partnerId') partnerId: string, @Param('keyId') keyId: string) {
     return this.revokeKey.execute(partnerId, keyId);

@@ -8,7 +8,11 @@ import {
 import { ApiProblems } from '../http/api-problems.decorator';
 import { OperatorApi } from '../operator/operator-api.decorator';
 import { RequireRole } from '../operator/require-role.decorator';
-import { DashboardSnapshotModel, ReplayResultModel } from './dashboard-models';
+import {
+  DashboardSnapshotModel,
+  DispatchInspectionModel,
+  ReplayResultModel,
+} from './dashboard-models';
 import { DependencyHealth } from './dependency-health';
 
 /**
@@ -44,7 +48,10 @@ export class DashboardApiController {
   @ApiOperation({
     summary: 'One dispatch: delivery, error, lifecycle and decision metadata (no referral content)',
   })
-  @ApiOkResponse({ description: 'The dispatch as the dashboard inspects it' })
+  @ApiOkResponse({
+    type: DispatchInspectionModel,
+    description: 'The dispatch as the dashboard inspects it',
+  })
   @ApiProblems({ 401: 'No valid operator bearer token', 404: 'No such dispatch' })
   inspect(@Param('id') id: string) {
     return this.inspection.execute(id);

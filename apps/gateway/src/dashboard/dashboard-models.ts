@@ -42,3 +42,34 @@ export class ReplayResultModel {
   @ApiProperty({ description: 'Always true: a dispatch that did not move is a 404 or 409' })
   replayed!: boolean;
 }
+
+export class DispatchInspectionModel {
+  @ApiProperty({ format: 'uuid' }) dispatchId!: string;
+  @ApiProperty({ format: 'uuid' }) referralId!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) caseId!: string | null;
+  @ApiProperty() recipientId!: string;
+  @ApiProperty() topic!: string;
+  @ApiProperty({ enum: ['normal', 'urgent'] }) lane!: string;
+  @ApiProperty({ nullable: true, type: String }) investigationPriority!: string | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'system, format, receivedAt',
+  })
+  source!: Record<string, unknown>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'id, rule, rulesetVersion, held, confidence, routes (null before a decision)',
+  })
+  decision!: Record<string, unknown>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'createdAt, publishedAt, attempts, replays, lastAttemptAt, nextAttemptAt, deadLetteredAt, deadLetterReason, lastError',
+  })
+  delivery!: Record<string, unknown>;
+  @ApiProperty({ nullable: true, type: String, description: 'Once the recipient acked' })
+  lifecycleStatus!: string | null;
+}

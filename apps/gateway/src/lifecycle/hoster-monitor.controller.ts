@@ -44,7 +44,10 @@ export class HosterMonitorController {
   @Get('hoster-monitor.csv')
   @ApiOperation({ summary: 'The hoster monitor as CSV (RFC 4180; columns only ever added)' })
   @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'CSV with a header row' })
+  @ApiOkResponse({
+    description: 'CSV with a header row',
+    content: { 'text/csv': { schema: { type: 'string' } } },
+  })
   @ApiProblems({ 401: 'No valid operator bearer token' })
   async csv(@Res({ passthrough: true }) response: ServerResponse): Promise<string> {
     response.setHeader('Content-Type', CSV_TYPE);

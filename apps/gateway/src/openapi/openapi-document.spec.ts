@@ -54,4 +54,23 @@ describe('the OpenAPI document', () => {
     const hold = document.paths['/admin/holds']!.post!;
     expect(Object.keys(hold.responses)).toEqual(expect.arrayContaining(['201', '401', '422']));
   });
+
+  it('documents the body of every success answer, not only its status', async () => {
+    const document = await buildOpenApiDocument();
+    const bare = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.entries(operations as Record<string, { responses?: Record<string, unknown> }>)
+        .filter(([, op]) => op.responses !== undefined)
+        .filter(([, op]) =>
+          Object.entries(op.responses!).every(
+            ([status, response]) =>
+              !status.startsWith('2') ||
+              !Object.values(
+                (response as { content?: Record<string, { schema?: unknown }> }).content ?? {},
+              ).some((media) => media.schema !== undefined),
+          ),
+        )
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(bare).toEqual([]);
+  });
 });

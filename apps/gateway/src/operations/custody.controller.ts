@@ -5,6 +5,7 @@ import { ExportCustodyUseCase } from '@wissel/pipeline';
 import { ApiProblems } from '../http/api-problems.decorator';
 import { OperatorApi } from '../operator/operator-api.decorator';
 import { RequireRole } from '../operator/require-role.decorator';
+import { CustodyExportModel } from './operation-models';
 
 /**
  * A referral's chain of custody for the police (W11, docs/chain-of-custody.md): one
@@ -28,7 +29,10 @@ export class CustodyController {
       'Verify it with tools/custody-verify.mjs and the key set from /.well-known/jwks.json.',
   })
   @ApiProduces('application/json')
-  @ApiOkResponse({ description: 'The signed export (see docs/chain-of-custody.md)' })
+  @ApiOkResponse({
+    type: CustodyExportModel,
+    description: 'The signed export; its sections are in docs/chain-of-custody.md',
+  })
   @ApiProblems({
     401: 'No valid operator bearer token',
     403: 'The operator role is required',

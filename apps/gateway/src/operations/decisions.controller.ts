@@ -9,7 +9,7 @@ import { OperatorApi } from '../operator/operator-api.decorator';
 import { RequireRole } from '../operator/require-role.decorator';
 import { objectBody } from './holds.controller';
 import { answering } from './operation-errors';
-import { RevealBodyModel, RevealedUrlsModel } from './operation-models';
+import { DecisionRecordModel, RevealBodyModel, RevealedUrlsModel } from './operation-models';
 
 /**
  * The decision record of a referral, for operators: every decision (the one in force
@@ -31,7 +31,10 @@ export class DecisionsController {
   @RequireRole('viewer')
   @Get(':id/decision')
   @ApiOperation({ summary: 'The decision record of one referral (URLs masked)' })
-  @ApiOkResponse({ description: 'The referral, its decisions (newest first) and dispatches' })
+  @ApiOkResponse({
+    type: DecisionRecordModel,
+    description: 'The referral, its decisions (newest first) and dispatches',
+  })
   @ApiProblems({
     401: 'No valid operator bearer token',
     403: 'The role is too low',

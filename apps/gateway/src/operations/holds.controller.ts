@@ -14,7 +14,12 @@ import { RequestBodyReader } from '../http/request-body.reader';
 import { OperatorApi } from '../operator/operator-api.decorator';
 import { RequireRole } from '../operator/require-role.decorator';
 import { answering } from './operation-errors';
-import { HoldModel, LiftHoldBodyModel, SetHoldBodyModel } from './operation-models';
+import {
+  HoldModel,
+  LiftedHoldModel,
+  LiftHoldBodyModel,
+  SetHoldBodyModel,
+} from './operation-models';
 
 const PROBLEMS = { 400: 'The body is malformed', 401: 'No valid operator bearer token' };
 
@@ -74,7 +79,10 @@ export class HoldsController {
       'Lift a hold: the referrals it held are decided again and their removal routes dispatched',
   })
   @ApiBody({ type: LiftHoldBodyModel })
-  @ApiOkResponse({ description: 'The lifted hold and how many referrals it released' })
+  @ApiOkResponse({
+    type: LiftedHoldModel,
+    description: 'The lifted hold and how many referrals it released',
+  })
   @ApiProblems({ ...PROBLEMS, 404: 'No such hold' })
   async lift(@Param('id') id: string, @Req() request: GatewayRequest) {
     const body = objectBody(await this.bodies.readJson(request));

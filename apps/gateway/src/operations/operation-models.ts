@@ -81,3 +81,65 @@ export class RevealedUrlsModel {
   @ApiProperty() referralId!: string;
   @ApiProperty({ type: [RevealedLocatorModel] }) locators!: RevealedLocatorModel[];
 }
+
+export class PartnerDisclosureModel {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+  @ApiProperty({ type: [String], description: 'Your source systems the disclosure is under' })
+  sourceSystems!: string[];
+  @ApiProperty({ description: 'How many referrals were decided again with it' })
+  rerouted!: number;
+}
+
+export class ReroutedModel {
+  @ApiProperty({ format: 'uuid', description: 'The disclosure' }) id!: string;
+  @ApiProperty({ description: 'How many referrals were decided again' }) rerouted!: number;
+}
+
+export class LiftedHoldModel {
+  @ApiProperty({ type: HoldModel }) hold!: HoldModel;
+  @ApiProperty({ description: 'How many held dispatches it released' }) released!: number;
+}
+
+export class DecisionRecordReferralModel {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() sourceSystem!: string;
+  @ApiProperty() sourceId!: string;
+  @ApiProperty({ enum: ['canonical', 'xarf', 'cybertip', 'iccam'] }) format!: string;
+  @ApiProperty({ format: 'date-time' }) receivedAt!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) caseId!: string | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The canonical referral, URLs cut to scheme and host (reveal shows them whole)',
+  })
+  canonical!: Record<string, unknown>;
+}
+
+export class DecisionRecordModel {
+  @ApiProperty({ type: DecisionRecordReferralModel }) referral!: DecisionRecordReferralModel;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description:
+      'Newest first, the first in force: id, rule, recipients, routes, jurisdictions, held, confidence, evidence, rulesetVersion, cause, supersedesId, decidedAt',
+  })
+  decisions!: Array<Record<string, unknown>>;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'The dispatches written for it, with their delivery state',
+  })
+  dispatches!: Array<Record<string, unknown>>;
+}
+
+export class CustodyExportModel {
+  @ApiProperty({ enum: ['wissel-custody/1'] }) format!: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'Ed25519 over the RFC 8785 canonical JSON of the document without signature.value: alg, kid, created, jwkThumbprint, publicJwk, value',
+  })
+  signature!: Record<string, unknown>;
+}

@@ -12,7 +12,7 @@ import { OperatorApi } from '../operator/operator-api.decorator';
 import { RequireRole } from '../operator/require-role.decorator';
 import { objectBody, optionalText } from './holds.controller';
 import { answering } from './operation-errors';
-import { DiscloseOriginBodyModel, DisclosureResultModel } from './operation-models';
+import { DiscloseOriginBodyModel, DisclosureResultModel, ReroutedModel } from './operation-models';
 
 /**
  * An operator discloses the origin behind a CDN-fronted host (partners disclose through
@@ -51,7 +51,7 @@ export class OriginDisclosuresController {
   @ApiOperation({
     summary: 'Withdraw a disclosure: the open cases it located are decided again (to review)',
   })
-  @ApiOkResponse({ description: 'How many referrals were decided again' })
+  @ApiOkResponse({ type: ReroutedModel, description: 'How many referrals were decided again' })
   @ApiProblems({ 401: 'No valid operator bearer token', 404: 'No disclosure in force' })
   async remove(@Param('id') id: string, @Req() request: GatewayRequest) {
     const { rerouted } = await answering(() => this.withdraw.execute(id, operatorOf(request)));
@@ -64,7 +64,7 @@ export class OriginDisclosuresController {
   @ApiOperation({
     summary: "Confirm a partner's disclosure for every referral, and re-route the cases it covers",
   })
-  @ApiOkResponse({ description: 'How many referrals were decided again' })
+  @ApiOkResponse({ type: ReroutedModel, description: 'How many referrals were decided again' })
   @ApiProblems({ 401: 'No valid operator bearer token', 404: 'No disclosure in force' })
   async confirmOne(@Param('id') id: string, @Req() request: GatewayRequest) {
     const { rerouted } = await answering(() => this.confirm.execute(id, operatorOf(request)));

@@ -19,7 +19,7 @@ import { SignedPartnerGuard } from '../partner-api/signed-partner.guard';
 import { objectBody } from './holds.controller';
 import { answering } from './operation-errors';
 import { disclosureCommand } from './origin-disclosures.controller';
-import { DiscloseOriginBodyModel } from './operation-models';
+import { DiscloseOriginBodyModel, PartnerDisclosureModel, ReroutedModel } from './operation-models';
 
 /**
  * A partner hotline often learns a CDN customer's origin from the CDN's abuse desk; it
@@ -41,7 +41,10 @@ export class PartnerOriginDisclosuresController {
   @Post()
   @ApiOperation({ summary: 'Disclose the origin server behind a CDN-fronted host' })
   @ApiBody({ type: DiscloseOriginBodyModel })
-  @ApiCreatedResponse({ description: 'The disclosure id and how many referrals were re-routed' })
+  @ApiCreatedResponse({
+    type: PartnerDisclosureModel,
+    description: 'The disclosure id and how many referrals were re-routed',
+  })
   @ApiProblems({
     400: 'The body is malformed',
     401: 'The signature, digest, key or nonce was refused (code says which)',
@@ -66,7 +69,7 @@ export class PartnerOriginDisclosuresController {
   @Delete(':id')
   @HttpCode(200)
   @ApiOperation({ summary: 'Withdraw one of your own origin disclosures' })
-  @ApiOkResponse({ description: 'How many referrals were decided again' })
+  @ApiOkResponse({ type: ReroutedModel, description: 'How many referrals were decided again' })
   @ApiProblems({
     401: 'The signature, digest, key or nonce was refused',
     404: 'No disclosure of yours in force with this id',
