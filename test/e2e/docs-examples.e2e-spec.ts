@@ -4,11 +4,14 @@
  * (intake, routing and feeds in one process, as `npm start` runs it) answers to the same
  * request. Same keys, same JSON types and the same values — statuses, formats, rule names,
  * recipients, problem codes — except the values that differ from one run to the next (ids,
- * times, offsets, signatures). A JSON example the test does not check fails it too.
+ * times, offsets, signatures). A JSON example the test does not check fails it too. Each real
+ * answer must also fit the schema docs/openapi.json gives for it.
  */
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import { PartnerClient } from '@wissel/partner-client';
 import { publicJwk } from '@wissel/signing';
 import { canonicalReferral } from '../support/referrals';
@@ -33,6 +36,20 @@ const VARIES = new Set([
   'value', // a dispatch: its own ids, times and hashes
   'headers', // a dispatch's: its id, signature, trace (the names must match, not the values)
 ]);
+
+/** docs/openapi.json as a schema: a response's schema is a $ref into it (OpenAPI 3.0). */
+const openapi = new Ajv({ allErrors: true, strict: false });
+addFormats(openapi);
+openapi.addSchema(JSON.parse(readFileSync(join(DOCS, 'openapi.json'), 'utf8')), 'openapi');
+
+/** Where an answer departs from the document's schema for it (none: fits). */
+function schemaErrors(path: string, method: string, status: number, type: string, body: unknown) {
+  const pointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+  const validate = openapi.compile({
+    $ref: `openapi#/paths/${pointer(path)}/${method}/responses/${status}/content/${pointer(type)}/schema`,
+  });
+  return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
 
 /** Every ```json block of a doc, with the heading it stands under. */
 function jsonExamples(doc: string): Array<{ heading: string; example: unknown }> {
@@ -132,6 +149,9 @@ describe('the JSON answers in the docs are what the app answers', () => {
     const submitted = await partner.submit(documentedReferral());
     expect(submitted.status).toBe(202);
     real.set('partner-api.md#Submitting', submitted.body);
+    expect(schemaErrors('/v1/referrals', 'post', 202, 'application/json', submitted.body)).toEqual(
+      [],
+    );
     const id = (submitted.body as { results: Array<{ id: string }> }).results[0]!.id;
 
     const status = await eventually(async () => {
@@ -139,10 +159,13 @@ describe('the JSON answers in the docs are what the app answers', () => {
       return (response.body as { status: string }).status === 'routed' && response.body;
     }, 'the documented referral routed');
     real.set('partner-api.md#Status', status);
+    expect(schemaErrors('/v1/referrals/{id}', 'get', 200, 'application/json', status)).toEqual([]);
 
     const invalid = await partner.submit([{ ...canonicalReferral(), reportedAt: 'yesterday' }]);
     expect(invalid.status).toBe(422);
     real.set('partner-api.md#Errors', invalid.body);
+    const problem = 'application/problem+json';
+    expect(schemaErrors('/v1/referrals', 'post', 422, problem, invalid.body)).toEqual([]);
 
     expectDocumented('partner-api.md');
   });
@@ -155,6 +178,8 @@ describe('the JSON answers in the docs are what the app answers', () => {
       return page.items.length > 0 && page;
     }, 'a dispatch on the nl-hotline feed');
     real.set('embedded.md#Recipients', feed);
+    const feedPath = '/v1/feeds/{recipient}';
+    expect(schemaErrors(feedPath, 'get', 200, 'application/json', feed)).toEqual([]);
 
     expectDocumented('embedded.md');
   });
