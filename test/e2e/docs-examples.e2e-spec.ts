@@ -10,10 +10,9 @@
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 import { PartnerClient } from '@wissel/partner-client';
 import { publicJwk } from '@wissel/signing';
+import { schemaErrors } from '../support/openapi-schema';
 import { canonicalReferral } from '../support/referrals';
 import { eventually, TestStack } from '../support/stack';
 
@@ -36,20 +35,6 @@ const VARIES = new Set([
   'value', // a dispatch: its own ids, times and hashes
   'headers', // a dispatch's: its id, signature, trace (the names must match, not the values)
 ]);
-
-/** docs/openapi.json as a schema: a response's schema is a $ref into it (OpenAPI 3.0). */
-const openapi = new Ajv({ allErrors: true, strict: false });
-addFormats(openapi);
-openapi.addSchema(JSON.parse(readFileSync(join(DOCS, 'openapi.json'), 'utf8')), 'openapi');
-
-/** Where an answer departs from the document's schema for it (none: fits). */
-function schemaErrors(path: string, method: string, status: number, type: string, body: unknown) {
-  const pointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
-  const validate = openapi.compile({
-    $ref: `openapi#/paths/${pointer(path)}/${method}/responses/${status}/content/${pointer(type)}/schema`,
-  });
-  return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
-}
 
 /** Every ```json block of a doc, with the heading it stands under. */
 function jsonExamples(doc: string): Array<{ heading: string; example: unknown }> {
