@@ -19,20 +19,30 @@ const ROOT = join(__dirname, '../..');
 /** How long the whole tree may take to drain and stop once npm is signalled. */
 const STOP_BOUND_MS = 30_000;
 
-/** A live process's parent pid and state, or undefined once it is gone (or a zombie). */
-function processInfo(pid: number): { ppid: number; state: string } | undefined {
+/**
+ * A live process's parent pid and start time (clock ticks since boot: with the pid, it
+ * names one process, never a later one given the same pid), or undefined once it is gone
+ * (or a zombie).
+ */
+function processInfo(pid: number): { ppid: number; start: string } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // "pid (comm) state ppid …": comm may hold spaces and parentheses.
-    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return state === 'Z' ? undefined : { ppid: Number(ppid), state: state! };
+    // "pid (comm) state ppid … starttime (field 22) …": comm may hold spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[0] === 'Z' ? undefined : { ppid: Number(fields[1]), start: fields[19]! };
   } catch {
     return undefined;
   }
 }
 
+interface Seen {
+  pid: number;
+  start: string;
+}
+const alive = ({ pid, start }: Seen) => processInfo(pid)?.start === start;
+
 /** `root` and every live process descending from it, whatever session it moved to. */
-function processTree(root: number): number[] {
+function processTree(root: number): Seen[] {
   const children = new Map<number, number[]>();
   for (const name of readdirSync('/proc')) {
     const pid = Number(name);
@@ -41,7 +51,7 @@ function processTree(root: number): number[] {
   }
   const tree = [root];
   for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []));
-  return tree;
+  return tree.map((pid) => ({ pid, start: processInfo(pid)?.start ?? '' }));
 }
 
 function portAnswers(port: number): Promise<boolean> {
@@ -56,7 +66,7 @@ describe('npm start stops its whole tree, PostgreSQL included, on a signal sent 
   let dataDir: string;
   let dbPort: number;
   let npm: ChildProcess | undefined;
-  let seen: number[] = [];
+  let seen: Seen[] = [];
   let output = '';
 
   const postmasterPid = (): number | undefined => {
@@ -78,9 +88,9 @@ describe('npm start stops its whole tree, PostgreSQL included, on a signal sent 
 
   afterEach(() => {
     // Whatever the assertions found still running is ended here, so a failure leaks nothing.
-    const postmaster = postmasterPid();
-    if (postmaster && processInfo(postmaster)) process.kill(postmaster, 'SIGQUIT');
-    for (const pid of seen) if (processInfo(pid)) process.kill(pid, 'SIGKILL');
+    const postmaster = seen.find((p) => p.pid === postmasterPid());
+    if (postmaster && alive(postmaster)) process.kill(postmaster.pid, 'SIGQUIT');
+    for (const p of seen) if (alive(p)) process.kill(p.pid, 'SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -116,19 +126,19 @@ describe('npm start stops its whole tree, PostgreSQL included, on a signal sent 
       const postmaster = postmasterPid();
       // The tree is what it should be: npm, its shell, the app and the postmaster at least.
       expect(postmaster).toBeDefined();
-      expect(seen).toContain(postmaster);
+      expect(seen.map((p) => p.pid)).toContain(postmaster);
       expect(seen.length).toBeGreaterThanOrEqual(4);
       expect(await portAnswers(dbPort)).toBe(true);
 
       const exited = new Promise<number | null>((r) => npm!.once('exit', (code) => r(code)));
       npm.kill(signal);
       const deadline = Date.now() + STOP_BOUND_MS;
-      while (seen.some((pid) => processInfo(pid)) && Date.now() < deadline) {
+      while (seen.some(alive) && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 200));
       }
 
-      const alive = seen.filter((pid) => processInfo(pid));
-      expect({ alive, output }).toEqual({ alive: [], output });
+      const left = seen.filter(alive).map((p) => p.pid);
+      expect({ left, output }).toEqual({ left: [], output });
       expect(await exited).toBe(0);
       expect(output).toContain('wissel: stopped');
       expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
