@@ -2,7 +2,8 @@
  * The OpenAPI document describes what the app really answers: one referral followed from
  * submission to decision, dispatch, feed and ack, and the operations around it (partners and
  * keys, origin disclosures, police holds, the decision record, the custody export, the
- * dashboard), each answer checked against the schema docs/openapi.json gives for it, and
+ * dashboard, finding a referral, inbound dead letters), each answer checked against the
+ * schema docs/openapi.json gives for it, and
  * none of the document's operations left unchecked. Run on the embedded mode's app, which
  * serves every documented route.
  */
@@ -226,6 +227,36 @@ describe('the answers of every documented operation fit their OpenAPI schema', (
     expectDocumented('/admin/holds/{id}', 'get', await http('GET', `/admin/holds/${holdId}`), 200);
     const lifted = await http('DELETE', `/admin/holds/${holdId}`, { liftedBy: 'nl-police/e2e' });
     expectDocumented('/admin/holds/{id}', 'delete', lifted, 200);
+  });
+
+  it('finding a referral, and inbound dead letters: listed, inspected, revealed, replayed', async () => {
+    const referral = canonicalReferral({ hints: { hostingCountry: 'NL' } });
+    const poison = JSON.stringify({
+      schema: 'wissel.referral/2',
+      openapi: randomBytes(4).toString('hex'),
+    });
+    await stack.produce(stack.topics.canonicalIn, [JSON.stringify(referral), poison]);
+    const { system, id } = referral.sourceRef as { system: string; id: string };
+    const query = `/admin/referrals?sourceSystem=${system}&sourceId=${encodeURIComponent(id)}`;
+    const found = await eventually(async () => {
+      const answer = await http('GET', query);
+      return (answer.body as { items?: unknown[] }).items?.length ? answer : undefined;
+    }, 'the referral found by its source reference');
+    expectDocumented('/admin/referrals', 'get', found, 200);
+
+    const letters = await eventually(async () => {
+      const answer = await http('GET', '/admin/dead-letters');
+      return (answer.body as { items?: unknown[] }).items?.length ? answer : undefined;
+    }, 'the dead letter listed');
+    const [letter] = expectDocumented('/admin/dead-letters', 'get', letters, 200).items as [
+      { id: string },
+    ];
+    const path = `/admin/dead-letters/${letter.id}`;
+    expectDocumented('/admin/dead-letters/{id}', 'get', await http('GET', path), 200);
+    const revealed = await http('POST', `${path}/reveal`, { reason: 'checking the OpenAPI' });
+    expectDocumented('/admin/dead-letters/{id}/reveal', 'post', revealed, 200);
+    const replayed = await http('POST', `${path}/replay`);
+    expectDocumented('/admin/dead-letters/{id}/replay', 'post', replayed, 200);
   });
 
   it('has checked an answer of every operation the document has', () => {
