@@ -16,6 +16,8 @@ export * from './dedup/pdq-index';
 export * from './routing/decide';
 export * from './routing/evidence-facts';
 export * from './routing/jurisdiction';
+export * from './routing/police-for-country';
+export * from './routing/unknown-locations';
 export * from './what-if/what-if-tally';
 export * from './lifecycle/ack';
 export * from './lifecycle/parse-ack';

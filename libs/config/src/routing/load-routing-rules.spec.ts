@@ -66,6 +66,19 @@ describe('routing rules', () => {
       `${minimal}overrides: [{ suffix: example.org, country: NL }, { suffix: example.org, country: DE }]\n`,
       /\/overrides\/1\/suffix "example.org" is listed twice/,
     ],
+    [
+      'a police partner without a country',
+      minimal.replace('  review:', '  de-police: { kind: partner_police }\n  review:'),
+      /\/recipients\/de-police needs the country whose police it is/,
+    ],
+    [
+      'a police partner at home',
+      minimal.replace(
+        '  review:',
+        '  nl-partner: { kind: partner_police, country: NL }\n  review:',
+      ),
+      /\/recipients\/nl-partner is at home: the domestic police is kind domestic_police/,
+    ],
     ['a home that is no country', minimal.replace('home: NL', 'home: ZZ'), /\/home "ZZ"/],
     [
       'a sender-hint switch that is not a boolean',
@@ -80,6 +93,16 @@ describe('routing rules', () => {
   ])('refuses %s with a message naming the problem', (_name, text, message) => {
     expect(() => parseRoutingRules(text)).toThrow(ConfigurationError);
     expect(() => parseRoutingRules(text)).toThrow(message);
+  });
+
+  it('reads a police partner by its country', () => {
+    const rules = parseRoutingRules(
+      minimal.replace('  review:', '  de-police: { kind: partner_police, country: DE }\n  review:'),
+    );
+    expect(rules.recipients.get('de-police')).toMatchObject({
+      kind: 'partner_police',
+      country: 'DE',
+    });
   });
 
   it('reads CDN ASes, overrides and the sender-hint switch', () => {

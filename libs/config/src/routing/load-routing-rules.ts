@@ -107,13 +107,21 @@ export function parseRoutingRules(text: string, origin = 'routing config'): Rout
   };
 }
 
-/** What the schema cannot say: real country codes, AS numbers in range, one entry per suffix. */
+/**
+ * What the schema cannot say: real country codes, a police partner's country (abroad), AS
+ * numbers in range, one entry per suffix.
+ */
 function meaningProblems(document: RoutingFile): string[] {
   const problems: string[] = [];
   if (!toCountry(document.home)) problems.push(`/home "${document.home}" is not a country code`);
   for (const [id, recipient] of Object.entries(document.recipients)) {
     if (recipient.country !== undefined && !toCountry(recipient.country)) {
       problems.push(`/recipients/${id}/country "${recipient.country}" is not a country code`);
+    }
+    if (recipient.kind === 'partner_police' && recipient.country === undefined) {
+      problems.push(`/recipients/${id} needs the country whose police it is`);
+    } else if (recipient.kind === 'partner_police' && recipient.country === document.home) {
+      problems.push(`/recipients/${id} is at home: the domestic police is kind domestic_police`);
     }
     problems.push(...webhookProblems(id, recipient));
     if (recipient.ntdDeadlineHours !== undefined) {

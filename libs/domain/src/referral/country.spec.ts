@@ -1,4 +1,4 @@
-import { toCountry } from './country';
+import { pseudoCountry, toCountry } from './country';
 
 describe('toCountry', () => {
   it('upper-cases real country codes', () => {
@@ -26,5 +26,24 @@ describe('toCountry', () => {
 
   it.each(['', 'NLD', 'N', '12', 'ß', 'ıt', null, 42, {}])('refuses %p', (value) => {
     expect(toCountry(value)).toBeUndefined();
+  });
+});
+
+describe('pseudoCountry', () => {
+  it.each([
+    ['A1', 'A1'],
+    ['a2', 'A2'],
+    ['AP', 'AP'],
+    ['eu', 'EU'],
+    ['O1', 'O1'],
+    [' xx ', 'XX'],
+    ['ZZ', 'ZZ'],
+  ])('names %p a pseudo-country (%s)', (value, code) => {
+    expect(pseudoCountry(value)).toBe(code);
+    expect(toCountry(value)).toBeUndefined();
+  });
+
+  it.each(['NL', 'xk', 'AA', 'NLD', '', undefined, 42])('does not name %p one', (value) => {
+    expect(pseudoCountry(value)).toBeUndefined();
   });
 });

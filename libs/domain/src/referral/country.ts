@@ -5,6 +5,24 @@
 export const PSEUDO_COUNTRY_CODES: ReadonlySet<string> = new Set(['A1', 'A2', 'O1', 'EU', 'AP']);
 
 /**
+ * Codes that senders and data sets put where a country goes to say "not known": the GeoIP
+ * pseudo-codes above, and XX and ZZ (unknown). Where one is found the location is unknown,
+ * and routing says so instead of guessing.
+ */
+export const UNKNOWN_COUNTRY_CODES: ReadonlySet<string> = new Set([
+  ...PSEUDO_COUNTRY_CODES,
+  'XX',
+  'ZZ',
+]);
+
+/** The upper-cased code when `value` is one of the UNKNOWN_COUNTRY_CODES, else undefined. */
+export function pseudoCountry(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const code = value.trim().toUpperCase();
+  return UNKNOWN_COUNTRY_CODES.has(code) ? code : undefined;
+}
+
+/**
  * Officially assigned ISO 3166-1 alpha-2 codes. Everything else is never a country: the
  * pseudo codes above, ZZ and every other user-assigned code (AA, QM–QZ, XA–XZ), and codes no
  * longer assigned (AN Netherlands Antilles, which old RIR records still carry, is three

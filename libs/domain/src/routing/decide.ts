@@ -8,6 +8,7 @@ import { decideJurisdiction } from './jurisdiction';
 import { toEvidenceFacts } from './evidence-facts';
 import { NO_FACTS, type RoutingFacts } from './routing-facts';
 import { type RoutingRules } from './routing-rules';
+import { unknownLocations } from './unknown-locations';
 
 /**
  * Decides one referral once de-duplication has placed it in a case and its hosts are
@@ -24,6 +25,7 @@ export function decide(
 ): Decision {
   const hosting = hostingFindings(referral, facts, rules);
   const investigation = investigationFindings(referral, facts);
+  const unknown = unknownLocations(referral, facts, hosting, rules);
   const evidence = {
     caseId: context.caseId,
     dedupLayer: context.layer,
@@ -34,6 +36,7 @@ export function decide(
     hostingCountryHint: referral.hints?.hostingCountry?.toUpperCase() ?? null,
     hosting,
     investigation,
+    unknownLocations: unknown,
     facts: toEvidenceFacts(facts, referral),
   };
   const base = { evidence, rulesetVersion: rules.version };
@@ -59,6 +62,7 @@ export function decide(
       investigation,
       holds: facts.holds,
       noticedLocators: noticedLocators(referral, context),
+      unknownLocations: unknown,
     },
     rules,
   );

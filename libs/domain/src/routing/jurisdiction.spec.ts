@@ -24,6 +24,7 @@ const rules: RoutingRules = {
     recipient('nl-hotline', 'national_hotline', 'NL', ['offlimits.nl']),
     recipient('gb-hotline', 'partner_hotline', 'GB', ['IWF']),
     recipient('de-hotline', 'partner_hotline', 'DE', ['eco.de']),
+    recipient('de-police', 'partner_police', 'DE'),
     recipient('intl-police', 'international_police'),
     recipient('review', 'review'),
   ]),
@@ -147,7 +148,25 @@ describe('decideJurisdiction', () => {
     ]);
   });
 
-  it('sends hidden services and incidents without a URL to the police', () => {
+  it('sends investigation in a country with a police partner to that partner', () => {
+    const d = decideJurisdiction(
+      referral(),
+      facts([hosted(['NL'])], {
+        investigation: [
+          { role: 'victim', country: 'DE', basis: 'estimated' },
+          { role: 'uploader', country: 'GB', basis: 'ip_event' },
+        ],
+      }),
+      rules,
+    );
+    expect(routesOf(d)).toEqual([
+      'nl-hotline:removal:hosted_at_home',
+      'de-police:investigation:investigation_partner_police',
+      'intl-police:investigation:investigation_abroad',
+    ]);
+  });
+
+  it('sends hidden services to the police', () => {
     expect(isHiddenServiceHost('abcdefghijklmnop.onion')).toBe(true);
     expect(isHiddenServiceHost('x.i2p.')).toBe(true);
     expect(isHiddenServiceHost('onion.example')).toBe(false);
@@ -157,15 +176,127 @@ describe('decideJurisdiction', () => {
       rules,
     );
     expect(routesOf(hidden)).toEqual(['nl-police:investigation:hidden_service']);
-    const chat = decideJurisdiction(
-      referral({
-        locators: [{ kind: 'none' }],
-        incident: { type: 'csam', priority: 'normal', policeOnly: true },
+  });
+
+  describe('an incident without a URL follows the uploader', () => {
+    const uploader = (country: string, basis: 'estimated' | 'ip_event' = 'ip_event') =>
+      ({ role: 'uploader', country, basis }) as const;
+    const xx = { source: 'stated_country', role: 'uploader', code: 'XX' } as const;
+    it.each<[string, Partial<JurisdictionFacts>, string[], 'high' | 'low']>([
+      [
+        'at home',
+        { investigation: [uploader('NL')] },
+        [
+          'nl-police:investigation:no_url_incident',
+          'nl-police:investigation:investigation_at_home',
+        ],
+        'high',
+      ],
+      [
+        'at home by the sender’s estimate only',
+        { investigation: [uploader('NL', 'estimated')] },
+        [
+          'nl-police:investigation:no_url_incident',
+          'nl-police:investigation:investigation_at_home',
+        ],
+        'low',
+      ],
+      [
+        'at home, estimated and located',
+        { investigation: [uploader('NL', 'estimated'), uploader('NL')] },
+        [
+          'nl-police:investigation:no_url_incident',
+          'nl-police:investigation:investigation_at_home',
+        ],
+        'high',
+      ],
+      [
+        'in a country with a police partner',
+        { investigation: [uploader('DE')] },
+        [
+          'de-police:investigation:no_url_incident_partner_police',
+          'de-police:investigation:investigation_partner_police',
+        ],
+        'high',
+      ],
+      [
+        'in a partner-hotline country without a police partner',
+        { investigation: [uploader('GB')] },
+        [
+          'intl-police:investigation:no_url_incident_abroad',
+          'intl-police:investigation:investigation_abroad',
+        ],
+        'high',
+      ],
+      [
+        'in a country with no partner at all',
+        { investigation: [uploader('BR')] },
+        [
+          'intl-police:investigation:no_url_incident_abroad',
+          'intl-police:investigation:investigation_abroad',
+        ],
+        'high',
+      ],
+      ['nowhere known', {}, ['review:review:no_url_location_unknown'], 'low'],
+      [
+        'nowhere known, only a victim at home',
+        { investigation: [{ role: 'victim', country: 'NL', basis: 'ip_event' }] },
+        ['review:review:no_url_location_unknown', 'nl-police:investigation:investigation_at_home'],
+        'low',
+      ],
+      [
+        'not placed, but the account holder is',
+        { investigation: [{ role: 'account', country: 'DE', basis: 'ip_event' }] },
+        [
+          'de-police:investigation:no_url_incident_partner_police',
+          'de-police:investigation:investigation_partner_police',
+        ],
+        'high',
+      ],
+      [
+        'placed only by a pseudo-code',
+        { unknownLocations: [xx] },
+        ['review:review:no_url_location_unknown', 'review:review:pseudo_country'],
+        'low',
+      ],
+      [
+        'at home, with a pseudo-code elsewhere',
+        { investigation: [uploader('NL')], unknownLocations: [{ ...xx, role: 'victim' }] },
+        [
+          'nl-police:investigation:no_url_incident',
+          'nl-police:investigation:investigation_at_home',
+          'review:review:pseudo_country',
+        ],
+        'low',
+      ],
+    ])('%s', (_, more, expected, confidence) => {
+      for (const r of [
+        referral({ locators: [{ kind: 'none' }] }),
+        referral({
+          incident: { type: 'csam', priority: 'normal', policeOnly: true },
+          locators: [],
+        }),
+      ]) {
+        const d = decideJurisdiction(r, facts([], more), rules);
+        expect(routesOf(d)).toEqual(expected);
+        expect(d.confidence).toBe(confidence);
+      }
+    });
+  });
+
+  it('sends a referral with a pseudo-country code to review as well, at low confidence', () => {
+    const d = decideJurisdiction(
+      referral(),
+      facts([hosted(['NL'])], {
+        unknownLocations: [{ source: 'stated_country', role: 'victim', code: 'EU' }],
       }),
-      facts([]),
       rules,
     );
-    expect(routesOf(chat)).toEqual(['nl-police:investigation:no_url_incident']);
+    expect(routesOf(d)).toEqual([
+      'nl-hotline:removal:hosted_at_home',
+      'review:review:pseudo_country',
+    ]);
+    expect(d.confidence).toBe('low');
   });
 
   it('sends unknown and CDN-hidden hosting to review with lowered confidence', () => {

@@ -1,8 +1,10 @@
 import { type CanonicalReferral } from '../referral/canonical-referral';
 import { toCountry } from '../referral/country';
 import { cameThrough } from './loop';
+import { policeFor } from './police-for-country';
 import { type MatchedHold } from './routing-facts';
 import { findRecipient, type Recipient, type RoutingRules } from './routing-rules';
+import { type UnknownLocation } from './unknown-locations';
 
 /**
  * Jurisdiction (W5): where a referral goes, from where its material is hosted (removal) and
@@ -73,6 +75,8 @@ export interface JurisdictionFacts {
    * with the case (or waits with it), so they get no second removal route.
    */
   noticedLocators?: ReadonlySet<number>;
+  /** Pseudo-country codes found where a country was looked for: each means unknown. */
+  unknownLocations?: readonly UnknownLocation[];
 }
 
 /** Every rule a route can name: a list, so the API's documentation enumerates them. */
@@ -84,9 +88,14 @@ export const JURISDICTION_RULES = [
   'behind_cdn',
   'hidden_service',
   'no_url_incident',
+  'no_url_incident_partner_police',
+  'no_url_incident_abroad',
+  'no_url_location_unknown',
   'urgent_at_home',
   'investigation_at_home',
+  'investigation_partner_police',
   'investigation_abroad',
+  'pseudo_country',
   'police_hold',
   'nothing_to_route',
 ] as const;
@@ -120,7 +129,9 @@ export interface JurisdictionDecision {
   held: boolean;
   /**
    * Lowered when geolocated and registered countries disagree, a country is known only from
-   * the registration, a host is unresolved or behind a CDN, or hosting rests on the sender's hint.
+   * the registration, a host is unresolved or behind a CDN, hosting rests on the sender's
+   * trace or hint, a pseudo-country code was found, or an incident without a URL is placed
+   * only by the sender's estimate of the uploader's country (or not at all).
    */
   confidence: 'high' | 'low';
 }
@@ -158,10 +169,12 @@ export function statedInvestigation(referral: CanonicalReferral): InvestigationF
  * - hosted at home → the national hotline (plus domestic police when investigation is at
  *   home or the referral is urgent); abroad with a partner hotline → that partner; abroad
  *   without one → the international police channel; several countries → each of them;
- * - uploader, account, victim or police case at home → domestic police; abroad → the
- *   international police channel;
- * - hidden services and incidents without a URL → police; unknown or CDN-hidden hosting →
- *   the review queue;
+ * - uploader, account, victim or police case at home → domestic police; abroad → that
+ *   country's police partner, else the international police channel;
+ * - an incident without a URL (or police-only) → the police of the uploader's country (of
+ *   the account holder's when no uploader is placed), as above; nowhere known → review;
+ * - hidden services → police; unknown or CDN-hidden hosting → the review queue;
+ * - a pseudo-country code read anywhere → review, and confidence is low;
  * - a matched police hold → police only, removal waits;
  * - never back to the sender or anyone in `via` (dropped and recorded); nothing left → review.
  */
@@ -187,8 +200,18 @@ export function decideJurisdiction(
 
   // Removal: per locator, from where it is hosted.
   const removalCountries = new Set<string>();
-  if (referral.incident.policeOnly || urlLocators.length === 0) {
-    add({ purpose: 'investigation', rule: 'no_url_incident' }, police);
+  const withoutUrl = referral.incident.policeOnly === true || urlLocators.length === 0;
+  let guessedIncident = false;
+  if (withoutUrl) {
+    const located = incidentLocation(facts.investigation);
+    if (located.length === 0) {
+      add({ purpose: 'review', rule: 'no_url_location_unknown' }, undefined);
+    }
+    for (const { country, estimatedOnly } of located) {
+      if (estimatedOnly) guessedIncident = true;
+      const { where, recipient } = policeFor(country, rules);
+      add({ purpose: 'investigation', rule: NO_URL_RULES[where], country }, recipient);
+    }
   }
   for (const finding of facts.hosting) {
     const locators = [finding.locator];
@@ -235,12 +258,13 @@ export function decideJurisdiction(
     const country = finding.country.toUpperCase();
     if (investigationCountries.has(country)) continue;
     investigationCountries.add(country);
-    if (country === home) {
-      add({ purpose: 'investigation', rule: 'investigation_at_home', country }, police);
-    } else {
-      add({ purpose: 'investigation', rule: 'investigation_abroad', country }, intlPolice);
-    }
+    const { where, recipient } = policeFor(country, rules);
+    add({ purpose: 'investigation', rule: INVESTIGATION_RULES[where], country }, recipient);
   }
+
+  // A pseudo-country code stands for a place nobody knows: a person looks at it.
+  const pseudo = (facts.unknownLocations?.length ?? 0) > 0;
+  if (pseudo) add({ purpose: 'review', rule: 'pseudo_country' }, undefined);
 
   // A police hold: the police only; notice-and-takedown waits until the hold ends.
   const held = (facts.holds?.length ?? 0) > 0;
@@ -282,6 +306,7 @@ export function decideJurisdiction(
       f.status === 'unresolved' ||
       f.status === 'behind_cdn',
   );
+  const incidentUnknown = routes.some((route) => route.rule === 'no_url_location_unknown');
   return {
     routes: kept,
     recipients: [...new Set(kept.map((route) => route.recipient))],
@@ -289,6 +314,37 @@ export function decideJurisdiction(
     removalCountries: [...removalCountries],
     investigationCountries: [...investigationCountries],
     held,
-    confidence: lowConfidence ? 'low' : 'high',
+    confidence: lowConfidence || pseudo || incidentUnknown || guessedIncident ? 'low' : 'high',
   };
+}
+
+const NO_URL_RULES = {
+  home: 'no_url_incident',
+  partner_police: 'no_url_incident_partner_police',
+  abroad: 'no_url_incident_abroad',
+} as const satisfies Record<string, JurisdictionRule>;
+
+const INVESTIGATION_RULES = {
+  home: 'investigation_at_home',
+  partner_police: 'investigation_partner_police',
+  abroad: 'investigation_abroad',
+} as const satisfies Record<string, JurisdictionRule>;
+
+/**
+ * Where an incident without a URL happened: the uploader's countries, else the account
+ * holder's (victims and police cases have their own investigation routes). Each country once,
+ * marked when it rests only on the sender's estimate and no located IP event.
+ */
+export function incidentLocation(
+  investigation: readonly InvestigationFinding[],
+): Array<{ country: string; estimatedOnly: boolean }> {
+  const uploader = investigation.filter((f) => f.role === 'uploader');
+  const chosen = uploader.length > 0 ? uploader : investigation.filter((f) => f.role === 'account');
+  const countries = new Map<string, boolean>();
+  for (const finding of chosen) {
+    const country = finding.country.toUpperCase();
+    const estimated = finding.basis === 'estimated';
+    countries.set(country, (countries.get(country) ?? true) && estimated);
+  }
+  return [...countries].map(([country, estimatedOnly]) => ({ country, estimatedOnly }));
 }

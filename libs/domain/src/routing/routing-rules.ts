@@ -7,6 +7,8 @@ export type RecipientKind =
   | 'national_hotline'
   | 'authority'
   | 'partner_hotline'
+  /** A foreign police force Wissel may send investigations to directly (by its country). */
+  | 'partner_police'
   | 'international_police'
   | 'review';
 

@@ -48,6 +48,7 @@ export const RECIPIENT_KINDS = [
   'national_hotline',
   'authority',
   'partner_hotline',
+  'partner_police',
   'international_police',
   'review',
 ] as const;
