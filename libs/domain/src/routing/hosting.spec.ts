@@ -395,6 +395,15 @@ describe('investigationFindings', () => {
       { role: 'uploader', country: 'NL', basis: 'ip_event' },
     ]);
   });
+
+  it('never places a person by the registration of an address geolocated to a pseudo-code', () => {
+    const r = referral([], {
+      persons: [{ role: 'uploader', ipEvents: [{ ip: '185.220.101.1' }, { ip: '5.5.5.5' }] }],
+    });
+    const proxy = address('185.220.101.1', { geoPseudoCountry: 'A1', registeredCountry: 'DE' });
+    const continent = address('5.5.5.5', { geoCountry: 'EU', registeredCountry: 'FR' });
+    expect(investigationFindings(r, facts({ ipEvents: [proxy, continent] }))).toEqual([]);
+  });
 });
 
 describe('decide from facts', () => {

@@ -16,6 +16,9 @@ export interface AddressFacts {
   ttl?: number;
   geoCountry?: string;
   registeredCountry?: string;
+  /** A pseudo-code (A1, EU, …) a data set gave instead of a country: never a country. */
+  geoPseudoCountry?: string;
+  registeredPseudoCountry?: string;
   asn?: number;
   asOrganisation?: string;
   /** false when both countries are known and differ. */

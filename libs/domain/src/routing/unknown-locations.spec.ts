@@ -101,6 +101,15 @@ describe('unknownLocations', () => {
       [{ source: 'ip_event', role: 'uploader', code: 'A1' }],
     ],
     [
+      'a located IP event the data set could only give a pseudo-code for',
+      referral({ persons: [{ role: 'account', ipEvents: [{ ip: '5.5.5.5' }] }] }),
+      facts({
+        hosts: [trace('site.example', nl)],
+        ipEvents: [address('5.5.5.5', { geoPseudoCountry: 'EU', registeredPseudoCountry: 'EU' })],
+      }),
+      [{ source: 'ip_event', role: 'account', code: 'EU' }],
+    ],
+    [
       'nothing from an IP event the sender calls a possible proxy',
       referral({
         persons: [{ role: 'uploader', ipEvents: [{ ip: '5.5.5.5', possibleProxy: true }] }],
@@ -116,6 +125,17 @@ describe('unknownLocations', () => {
       referral(),
       facts({ hosts: [trace('site.example', address('6.6.6.6', { registeredCountry: 'AP' }))] }),
       [{ source: 'host_address', locator: 0, code: 'AP' }],
+    ],
+    [
+      'nothing from a registration behind a geolocated country',
+      referral({ persons: [{ role: 'uploader', ipEvents: [{ ip: '5.5.5.5' }] }] }),
+      facts({
+        hosts: [
+          trace('site.example', address('6.6.6.6', { geoCountry: 'NL', registeredCountry: 'EU' })),
+        ],
+        ipEvents: [address('5.5.5.5', { geoCountry: 'DE', registeredPseudoCountry: 'EU' })],
+      }),
+      [],
     ],
     [
       'nothing from the trace of a host an override places',

@@ -35,7 +35,8 @@ export interface UnknownLocation {
  * The pseudo-country codes the decision read: every stated country of a person or police
  * case; each person's IP event that was located (proxies aside, as investigation skips
  * them); each traced or sender-observed address of a locator whose hosting rests on the
- * trace or found nothing; and the sender's hosting hints where the fallback read them.
+ * trace or found nothing; and the sender's hosting hints where the fallback read them. Of an
+ * address, the registration is read only when the geolocation gives no country.
  */
 export function unknownLocations(
   referral: CanonicalReferral,
@@ -55,10 +56,15 @@ export function unknownLocations(
     );
     if (!duplicate) found.push({ ...where, code });
   };
-  const addressCodes = (address: AddressFacts | undefined) =>
-    address && address.range === 'unicast'
-      ? [pseudoCountry(address.geoCountry), pseudoCountry(address.registeredCountry)]
-      : [];
+  const addressCodes = (address: AddressFacts | undefined) => {
+    if (!address || address.range !== 'unicast') return [];
+    // A geolocated country is what counts: the registration is read only without one.
+    if (toCountry(address.geoCountry)) return [];
+    return [
+      pseudoCountry(address.geoCountry) ?? pseudoCountry(address.geoPseudoCountry),
+      pseudoCountry(address.registeredCountry) ?? pseudoCountry(address.registeredPseudoCountry),
+    ];
+  };
 
   const located = new Map(facts.ipEvents.map((address) => [address.ip, address]));
   for (const person of referral.persons) {

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { staleDataSets } from '../data/data-set';
 import { defaultDataSetPaths } from '../data/default-data-sets';
@@ -181,6 +182,24 @@ describe('AddressLocator with operator-chosen files', () => {
       registeredCountry: 'DE',
       asn: 24940,
     });
+  });
+
+  it('gives no country for a pseudo-code, but records the code', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wissel-geo-'));
+    const csv = join(dir, 'pseudo-country.csv');
+    writeFileSync(csv, '192.0.2.0,192.0.2.255,A1\n198.51.100.0,198.51.100.255,EU\n');
+    const paths = defaultDataSetPaths();
+    const locator = await AddressLocator.open({
+      geoCountryDb: [csv, ...paths.geo_country],
+      registeredCountryDb: [csv],
+      asnDb: paths.asn,
+    });
+    const { dataSets: _, ...located } = locator.locate('198.51.100.7')!;
+    expect(located).toMatchObject({ geoPseudoCountry: 'EU', registeredPseudoCountry: 'EU' });
+    expect(located).not.toHaveProperty('geoCountry');
+    expect(located).not.toHaveProperty('registeredCountry');
+    expect(locator.locate('192.0.2.1')).toMatchObject({ geoPseudoCountry: 'A1' });
+    expect(locator.locate('5.9.0.1')).not.toHaveProperty('geoPseudoCountry');
   });
 
   it('fails at start-up on a missing file', async () => {

@@ -4,7 +4,7 @@ import { openCsvSource } from '../data/csv-source';
 import type { DataSetInfo, DataSetRole } from '../data/data-set';
 import { defaultDataSetPaths } from '../data/default-data-sets';
 import { openMmdbSource } from '../data/mmdb-source';
-import { asnOf, geoCountryOf, registeredCountryOf } from './record-fields';
+import { asnOf, geoCountryOf, pseudoCountriesOf, registeredCountryOf } from './record-fields';
 
 /**
  * Where each data set is, as a file or a list of files consulted in order (e.g. an IPv4
@@ -27,6 +27,10 @@ export interface AddressLocation {
   geoCountry?: string;
   /** Where the address block is registered (RIR whois). */
   registeredCountry?: string;
+  /** The pseudo-code (A1, EU, …) the geolocation gave instead of a country. */
+  geoPseudoCountry?: string;
+  /** The pseudo-code the registration gave instead of a country. */
+  registeredPseudoCountry?: string;
   asn?: number;
   asOrganisation?: string;
   /** false when both countries are known and differ; absent when either is unknown. */
@@ -69,14 +73,17 @@ export class AddressLocator {
   locate(ip: string | IpAddress): AddressLocation | undefined {
     const address = typeof ip === 'string' ? parseIp(ip) : ip;
     if (!address) return undefined;
-    const geoCountry = geoCountryOf(this.find('geo_country', address));
-    const registeredCountry = registeredCountryOf(this.find('registered_country', address));
+    const geoRecord = this.find('geo_country', address);
+    const registeredRecord = this.find('registered_country', address);
+    const geoCountry = geoCountryOf(geoRecord);
+    const registeredCountry = registeredCountryOf(registeredRecord);
     return {
       ip: address.text,
       family: address.family,
       range: address.range,
       ...(geoCountry ? { geoCountry } : {}),
       ...(registeredCountry ? { registeredCountry } : {}),
+      ...pseudoCountriesOf(geoRecord, registeredRecord),
       ...asnOf(this.find('asn', address)),
       ...(geoCountry && registeredCountry
         ? { countriesAgree: geoCountry === registeredCountry }

@@ -1,4 +1,4 @@
-import { asnOf, geoCountryOf, registeredCountryOf } from './record-fields';
+import { asnOf, geoCountryOf, pseudoCountriesOf, registeredCountryOf } from './record-fields';
 
 describe('record fields', () => {
   it('reads ip-location-db records', () => {
@@ -19,6 +19,20 @@ describe('record fields', () => {
     expect(registeredCountryOf({ country_code: 'AP' })).toBeUndefined();
     expect(geoCountryOf({ country: 'NL' })).toBeUndefined();
     expect(geoCountryOf(undefined)).toBeUndefined();
+  });
+
+  it('records the pseudo code a record gives instead of a country, per role', () => {
+    expect(pseudoCountriesOf({ country_code: 'A1' }, { country_code: 'eu' })).toEqual({
+      geoPseudoCountry: 'A1',
+      registeredPseudoCountry: 'EU',
+    });
+    expect(
+      pseudoCountriesOf(
+        { country: { iso_code: 'AP' } },
+        { registered_country: { iso_code: 'ZZ' } },
+      ),
+    ).toEqual({ geoPseudoCountry: 'AP', registeredPseudoCountry: 'ZZ' });
+    expect(pseudoCountriesOf({ country_code: 'NL' }, undefined)).toEqual({});
   });
 
   it('reads AS number and organisation from CSV text or mmdb numbers', () => {

@@ -1,3 +1,4 @@
+import { pseudoCountry } from '@wissel/domain';
 import { toCountryCode } from '../address/country-code';
 
 type Fields = Readonly<Record<string, unknown>>;
@@ -13,6 +14,24 @@ export function geoCountryOf(record: Fields | undefined): string | undefined {
 /** The registered (whois) country: `country_code`, or MaxMind's `registered_country.iso_code`. */
 export function registeredCountryOf(record: Fields | undefined): string | undefined {
   return toCountryCode(record?.country_code ?? isoCode(record?.registered_country));
+}
+
+/**
+ * The pseudo-code (A1, A2, AP, EU, O1, XX, ZZ) a record gives instead of a country, per role:
+ * never a country, but worth recording, since it says the data set cannot place the address.
+ */
+export function pseudoCountriesOf(
+  geo: Fields | undefined,
+  registered: Fields | undefined,
+): { geoPseudoCountry?: string; registeredPseudoCountry?: string } {
+  const geoCode = pseudoCountry(geo?.country_code ?? isoCode(geo?.country));
+  const registeredCode = pseudoCountry(
+    registered?.country_code ?? isoCode(registered?.registered_country),
+  );
+  return {
+    ...(geoCode ? { geoPseudoCountry: geoCode } : {}),
+    ...(registeredCode ? { registeredPseudoCountry: registeredCode } : {}),
+  };
 }
 
 /** AS number and organisation, from the CSV columns or MaxMind/ip-location-db ASN mmdb. */
