@@ -17,7 +17,10 @@ export class DashboardSnapshotModel {
       'One per stage (inbound, decision, outbox, retrying, dead_letters, notices): backlog, oldestSeconds, note, detail',
   })
   stages!: object[];
-  @ApiProperty({ description: 'Decisions of the last 24 h by removal country and by recipient' })
+  @ApiProperty({
+    description:
+      'Decisions of the last 24 h by removal country and by recipient, and loops: referrals not routed because they came back through this node',
+  })
   routes!: object;
   @ApiProperty({
     description:

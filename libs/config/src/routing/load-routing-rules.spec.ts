@@ -3,6 +3,7 @@ import { ConfigurationError } from '@wissel/domain';
 import { loadRoutingRules, parseRoutingRules } from './load-routing-rules';
 
 const minimal = `
+node: { hopIds: [wissel.test] }
 home: NL
 reviewRecipient: review
 recipients:
@@ -16,6 +17,14 @@ describe('routing rules', () => {
     expect(rules.home).toBe('NL');
     expect(rules.recipients.get('nl-hotline')?.kind).toBe('national_hotline');
     expect(rules.recipients.has(rules.reviewRecipient)).toBe(true);
+    expect(rules.node.hopIds[0]).toBe('wissel.nl');
+  });
+
+  it("reads the node's hop ids in their order", () => {
+    const rules = parseRoutingRules(
+      minimal.replace('hopIds: [wissel.test]', 'hopIds: [wissel.test, wissel-old.test]'),
+    );
+    expect(rules.node).toEqual({ hopIds: ['wissel.test', 'wissel-old.test'] });
   });
 
   it('versions the rules by their content', () => {
@@ -78,6 +87,24 @@ describe('routing rules', () => {
         '  nl-partner: { kind: partner_police, country: NL }\n  review:',
       ),
       /\/recipients\/nl-partner is at home: the domestic police is kind domestic_police/,
+    ],
+    ['a file without its node', minimal.replace(/^node:.*\n/m, ''), /required property 'node'/],
+    [
+      'a node without a hop id',
+      minimal.replace('hopIds: [wissel.test]', 'hopIds: []'),
+      /\/node\/hopIds must NOT have fewer than 1 items/,
+    ],
+    [
+      "a node hop id that is also a recipient's",
+      minimal
+        .replace('hopIds: [wissel.test]', 'hopIds: [wissel.test, Offlimits.nl]')
+        .replace('country: NL }', 'country: NL, hopIds: [offlimits.nl] }'),
+      /\/node\/hopIds\/1 "Offlimits.nl" is also recipient nl-hotline's name/,
+    ],
+    [
+      'a node hop id that is a recipient id',
+      minimal.replace('hopIds: [wissel.test]', 'hopIds: [review]'),
+      /\/node\/hopIds\/0 "review" is also recipient review's name/,
     ],
     ['a home that is no country', minimal.replace('home: NL', 'home: ZZ'), /\/home "ZZ"/],
     [

@@ -17,6 +17,7 @@ import schema from './routing-file.schema.json';
 
 interface RoutingFile {
   version?: string;
+  node: { hopIds: string[] };
   home: string;
   reviewRecipient: string;
   recipients: Record<
@@ -95,6 +96,7 @@ export function parseRoutingRules(text: string, origin = 'routing config'): Rout
   const digest = createHash('sha256').update(text).digest('hex').slice(0, 12);
   return {
     version: `${document.version ?? 'unversioned'}+${digest}`,
+    node: { hopIds: [...document.node.hopIds] },
     home: document.home,
     reviewRecipient: document.reviewRecipient,
     recipients,
@@ -135,6 +137,7 @@ function meaningProblems(document: RoutingFile): string[] {
   for (const asn of Object.keys(document.cdnAsns ?? {})) {
     if (Number(asn) > MAX_ASN) problems.push(`/cdnAsns/${asn} is not an AS number`);
   }
+  problems.push(...nodeProblems(document));
   const seen = new Set<string>();
   (document.overrides ?? []).forEach((override, i) => {
     if (!toCountry(override.country)) {
@@ -144,6 +147,27 @@ function meaningProblems(document: RoutingFile): string[] {
       problems.push(`/overrides/${i}/suffix "${override.suffix}" is listed twice`);
     }
     seen.add(override.suffix);
+  });
+  return problems;
+}
+
+/**
+ * The node's hop ids are its own: a recipient named the same (by id or hop id) would be
+ * taken for this node in a `via`, and every referral it sent would look like a loop.
+ */
+function nodeProblems(document: RoutingFile): string[] {
+  const problems: string[] = [];
+  const owners = new Map<string, string>();
+  for (const [id, recipient] of Object.entries(document.recipients)) {
+    for (const name of [id, ...(recipient.hopIds ?? [])]) owners.set(name.toLowerCase(), id);
+  }
+  const own = new Set<string>();
+  document.node.hopIds.forEach((hop, i) => {
+    const key = hop.toLowerCase();
+    if (own.has(key)) problems.push(`/node/hopIds/${i} "${hop}" is listed twice`);
+    own.add(key);
+    const owner = owners.get(key);
+    if (owner) problems.push(`/node/hopIds/${i} "${hop}" is also recipient ${owner}'s name`);
   });
   return problems;
 }

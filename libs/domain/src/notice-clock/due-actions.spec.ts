@@ -11,6 +11,7 @@ const at = (hours: number) => new Date(T0.getTime() + hours * HOUR);
 const rules: RoutingRules = {
   version: 'v',
   home: 'NL',
+  node: { hopIds: ['wissel.nl'] },
   reviewRecipient: 'review',
   cdnAsns: new Map(),
   overrides: [],

@@ -9,6 +9,7 @@ const recipient = (id: string, kind: Recipient['kind'], country?: string): [stri
 const rules = (...recipients: [string, Recipient][]): RoutingRules => ({
   version: 'v',
   home: 'NL',
+  node: { hopIds: ['wissel.nl'] },
   reviewRecipient: 'review',
   cdnAsns: new Map(),
   overrides: [],

@@ -7,6 +7,7 @@ import { type RoutingRules } from './routing-rules';
 const rules: RoutingRules = {
   version: 'v+1',
   home: 'NL',
+  node: { hopIds: ['wissel.nl'] },
   reviewRecipient: 'review',
   cdnAsns: new Map(),
   overrides: [],
@@ -73,6 +74,25 @@ describe('decide with the case', () => {
     ['known material', { knownMedia: [0] }],
   ] as Array<[string, Partial<CaseContext>]>)('still routes %s', (_name, overrides) => {
     expect(decide(referral, rules, context(overrides)).recipients).toEqual(['nl-hotline']);
+  });
+});
+
+describe('decide: a referral that passed through this node', () => {
+  it('routes it nowhere and records the loop, before any other rule', () => {
+    const back = { ...referral, via: ['offlimits.nl', 'wissel.nl', 'iwf.gb'] };
+    const d = decide(back, rules, context({}));
+    expect(d).toMatchObject({ rule: 'loop', routes: [], recipients: [], held: false });
+    expect(d.evidence).toMatchObject({
+      caseId: 'c1',
+      loop: { hop: 'wissel.nl', field: 'via', position: 1 },
+    });
+    const repeat = decide(back, rules, context({ layer: 'url', newUrlKeys: [] }));
+    expect(repeat.rule).toBe('loop');
+  });
+
+  it('decides the same again from the record', () => {
+    const back = { ...referral, sourceRef: { system: 'WISSEL.NL', id: '9' } };
+    expect(decide(back, rules, context({})).rule).toBe('loop');
   });
 });
 

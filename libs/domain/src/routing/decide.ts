@@ -6,13 +6,15 @@ import { hostingFindings } from './hosting';
 import { investigationFindings } from './investigation';
 import { decideJurisdiction } from './jurisdiction';
 import { toEvidenceFacts } from './evidence-facts';
+import { loopThroughNode } from './loop';
 import { NO_FACTS, type RoutingFacts } from './routing-facts';
 import { type RoutingRules } from './routing-rules';
 import { unknownLocations } from './unknown-locations';
 
 /**
  * Decides one referral once de-duplication has placed it in a case and its hosts are
- * traced. A referral that only repeats URLs its open case already holds strengthens that
+ * traced. A referral that already passed through this node (a loop) is sent nowhere. A
+ * referral that only repeats URLs its open case already holds strengthens that
  * case and starts no second chain of notices; everything else goes through the
  * jurisdiction rules. The evidence holds the case, the findings and every fact used, so
  * the same referral can be decided again from the record alone.
@@ -40,20 +42,21 @@ export function decide(
     facts: toEvidenceFacts(facts, referral),
   };
   const base = { evidence, rulesetVersion: rules.version };
+  const nobody = {
+    routes: [],
+    recipients: [],
+    droppedForLoop: [],
+    removalCountries: [],
+    investigationCountries: [],
+    held: false,
+    confidence: 'high' as const,
+  };
+  const loop = loopThroughNode(referral, rules.node);
+  if (loop) return { ...base, evidence: { ...evidence, loop }, ...nobody, rule: 'loop' };
   const repeatsOpenCase =
     context.layer === 'url' && context.newUrlKeys.length === 0 && !referral.incident.policeOnly;
   if (repeatsOpenCase) {
-    return {
-      ...base,
-      rule: 'joined_open_case',
-      routes: [],
-      recipients: [],
-      droppedForLoop: [],
-      removalCountries: [],
-      investigationCountries: [],
-      held: false,
-      confidence: 'high',
-    };
+    return { ...base, ...nobody, rule: 'joined_open_case' };
   }
   const decision = decideJurisdiction(
     referral,

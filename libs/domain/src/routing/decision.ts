@@ -6,13 +6,16 @@ import { JURISDICTION_RULES, type JurisdictionDecision } from './jurisdiction';
  * applied, the confidence, the evidence it rests on and the rule-set version.
  */
 export interface Decision extends JurisdictionDecision {
-  /** The rule that fired: the first route's rule, police_hold, or joined_open_case. */
+  /** The rule that fired: the first route's rule, police_hold, joined_open_case or loop. */
   rule: DecisionRule;
   evidence: Record<string, unknown>;
   rulesetVersion: string;
 }
 
-/** The rules a decision (and a submission's status) can name. */
-export const DECISION_RULES = [...JURISDICTION_RULES, 'joined_open_case'] as const;
+/**
+ * The rules a decision (and a submission's status) can name. `loop`: the referral already
+ * passed through this node; it is not routed again.
+ */
+export const DECISION_RULES = [...JURISDICTION_RULES, 'joined_open_case', 'loop'] as const;
 
 export type DecisionRule = (typeof DECISION_RULES)[number];

@@ -20,6 +20,7 @@ const recipient = (id: string, kind: Recipient['kind'], country?: string, hopIds
 const rules: RoutingRules = {
   version: 'test.2',
   home: 'NL',
+  node: { hopIds: ['wissel.nl'] },
   reviewRecipient: 'review',
   recipients: new Map<string, Recipient>([
     recipient('nl-police', 'domestic_police', 'NL'),

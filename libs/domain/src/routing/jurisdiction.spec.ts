@@ -15,6 +15,7 @@ const recipient = (id: string, kind: Recipient['kind'], country?: string, hopIds
 const rules: RoutingRules = {
   version: 'test.1',
   home: 'NL',
+  node: { hopIds: ['wissel.nl'] },
   reviewRecipient: 'review',
   cdnAsns: new Map(),
   overrides: [],

@@ -29,9 +29,20 @@ export interface Recipient {
 export type RecipientDelivery =
   { kind: 'kafka' } | { kind: 'webhook'; url: string; timeoutMs?: number };
 
+/** This Wissel node as other routers and hotlines name it in a referral's `via`. */
+export interface NodeIdentity {
+  /**
+   * Its hop ids: the first is appended to `via` on everything it sends; any of them in an
+   * inbound referral's `via` marks a loop (the others are former or alias names).
+   */
+  hopIds: readonly string[];
+}
+
 export interface RoutingRules {
   /** Changes whenever the file changes; recorded with every decision. */
   version: string;
+  /** Who this node is (its hop ids). */
+  node: NodeIdentity;
   home: string;
   /** Where referrals go that no rule can place. */
   reviewRecipient: string;

@@ -43,6 +43,11 @@ export const METRICS = {
     help: 'Dispatches decided at intake (one per recipient of a referral), by recipient kind and country (ISO code or none).',
     labelNames: ['recipient_kind', 'country'],
   }),
+  looped: def({
+    name: 'wissel_referrals_looped_total',
+    help: 'Referrals stored but not routed because they already passed through this node (its hop id in their via or as their source system), by format.',
+    labelNames: ['format'],
+  }),
   deadLetters: def({
     name: 'wissel_dead_letters_total',
     help: 'Inbound messages dead-lettered to referrals.dlq.v1, by reason code (docs/dead-letters.md).',

@@ -4,6 +4,7 @@ import { counterOn, METRICS } from './metric-catalogue';
 import { WisselMetrics } from './wissel-metrics';
 
 const rules = parseRoutingRules(`
+node: { hopIds: [wissel.test] }
 home: NL
 reviewRecipient: review
 recipients:

@@ -33,6 +33,7 @@ export class WisselMetrics {
   private readonly stored: Counter<'format'>;
   private readonly duplicates: Counter<'layer'>;
   private readonly routedCounter: Counter<'recipient_kind' | 'country'>;
+  private readonly loopedCounter: Counter<'format'>;
   private readonly deadLetters: Counter<'reason'>;
   private readonly stages: Histogram<'stage'>;
   private readonly http: Histogram<'method' | 'route' | 'status_class'>;
@@ -52,6 +53,7 @@ export class WisselMetrics {
     this.stored = counterOn(registry, METRICS.referralsStored);
     this.duplicates = counterOn(registry, METRICS.duplicates);
     this.routedCounter = counterOn(registry, METRICS.routed);
+    this.loopedCounter = counterOn(registry, METRICS.looped);
     this.deadLetters = counterOn(registry, METRICS.deadLetters);
     this.stages = histogramOn(registry, METRICS.stageDuration);
     this.http = histogramOn(registry, METRICS.httpDuration);
@@ -78,6 +80,11 @@ export class WisselMetrics {
       recipient_kind: bounded(RECIPIENT_KINDS, recipient?.kind ?? ''),
       country: countryLabel(recipient?.country),
     });
+  }
+
+  /** A referral decided as a loop: it came back through this node and went nowhere. */
+  looped(format: string): void {
+    this.loopedCounter.inc({ format: bounded(FORMATS, format) });
   }
 
   deadLettered(reason: string): void {

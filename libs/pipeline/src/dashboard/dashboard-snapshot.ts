@@ -56,7 +56,13 @@ export interface DashboardSnapshot {
   generatedAt: string;
   throughput: Throughput;
   stages: StageBacklog[];
-  routes: { windowHours: number; byRemovalCountry: CountBy[]; byRecipient: CountBy[] };
+  routes: {
+    windowHours: number;
+    byRemovalCountry: CountBy[];
+    byRecipient: CountBy[];
+    /** Referrals not routed because they came back through this node. */
+    loops: number;
+  };
   deadLetters: { total: number; items: DeadLetterItem[] };
   deadlinesAtRisk: DeadlineAtRisk[];
   hosterMonitor: HosterMonitorReport;

@@ -171,6 +171,16 @@ export class DashboardReader {
     return this.countDecisionsBy('recipients', from, to);
   }
 
+  /** Referrals decided as a loop since `from`: they came back through this node. */
+  async loops(from: Date, to: Date): Promise<number> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM decision
+        WHERE decided_at >= $1 AND decided_at < $2 AND rule = 'loop' AND ${REAL_DECISION}`,
+      [from, to],
+    )) as Array<{ n: number }>;
+    return row!.n;
+  }
+
   private async countDecisionsBy(
     column: 'removal_countries' | 'recipients',
     from: Date,

@@ -48,13 +48,15 @@ export class GetDashboardUseCase {
       this.reader.outboxBacklog(now),
       this.reader.noticeCounts(now),
     ]);
-    const [byRemovalCountry, byRecipient, deadLetters, atRisk, hosterMonitor] = await Promise.all([
-      this.reader.byRemovalCountry(routesFrom, to),
-      this.reader.byRecipient(routesFrom, to),
-      this.reader.deadLetters(LIST_LIMIT),
-      this.reader.deadlinesAtRisk(now, LIST_LIMIT),
-      this.hosterMonitor.execute(),
-    ]);
+    const [byRemovalCountry, byRecipient, loops, deadLetters, atRisk, hosterMonitor] =
+      await Promise.all([
+        this.reader.byRemovalCountry(routesFrom, to),
+        this.reader.byRecipient(routesFrom, to),
+        this.reader.loops(routesFrom, to),
+        this.reader.deadLetters(LIST_LIMIT),
+        this.reader.deadlinesAtRisk(now, LIST_LIMIT),
+        this.hosterMonitor.execute(),
+      ]);
     return {
       generatedAt: now.toISOString(),
       throughput: {
@@ -68,6 +70,7 @@ export class GetDashboardUseCase {
         windowHours: ROUTES_WINDOW_HOURS,
         byRemovalCountry: byRemovalCountry.map((r) => ({ key: r.key, decisions: r.n })),
         byRecipient: byRecipient.map((r) => ({ key: r.key, decisions: r.n })),
+        loops,
       },
       deadLetters: {
         total: outbox.dead,

@@ -188,7 +188,7 @@ export class IntakeReferralsUseCase {
         },
         canonical,
         decision,
-        this.topics,
+        { topics: this.topics, node: this.rules.node },
       ),
     };
   }
@@ -227,7 +227,7 @@ export class IntakeReferralsUseCase {
     // Near-duplicates among stored hashes, and among this batch's own earlier referrals
     // (not yet committed, so not yet in the shared index).
     const near = await this.pdq.forBatch(candidates.flatMap((c) => c.item.pdqHashes));
-    const recipientsOf = new Map<string, readonly string[]>();
+    const decided = new Map<string, Pick<DecisionRows['decision'], 'recipients' | 'rule'>>();
     const outcome = await this.referrals.record(
       candidates.map((c) => c.item),
       {
@@ -235,31 +235,39 @@ export class IntakeReferralsUseCase {
         decide: (item, attachment) => {
           near.remember(item.pdqHashes, attachment.caseId);
           const rows = this.decideFor(byId.get(item.referral.id)!, attachment);
-          recipientsOf.set(item.referral.id, rows.decision.recipients);
+          decided.set(item.referral.id, rows.decision);
           return rows;
         },
       },
     );
     // Counted once committed: a transaction rolled back (and retried one by one) counts nothing.
-    this.countRecorded(outcome, byId, recipientsOf);
+    this.countRecorded(outcome, byId, decided);
     return { stored: outcome.stored.length, duplicates: outcome.duplicates.length };
   }
 
   private countRecorded(
     outcome: Awaited<ReturnType<ReferralIntakeRepository['record']>>,
     byId: Map<string, Candidate>,
-    recipientsOf: Map<string, readonly string[]>,
+    decided: Map<string, Pick<DecisionRows['decision'], 'recipients' | 'rule'>>,
   ): void {
     this.metrics.duplicate('source_id', outcome.duplicates.length);
     for (const { id, attachment } of outcome.stored) {
       if (attachment.layer !== 'new') this.metrics.duplicate(attachment.layer);
-      const recipients = recipientsOf.get(id) ?? [];
+      const decision = decided.get(id);
+      const recipients = decision?.recipients ?? [];
       for (const recipient of recipients) this.metrics.routed(this.rules.recipients.get(recipient));
+      if (decision?.rule === 'loop') this.metrics.looped(byId.get(id)!.item.referral.format);
       // One line per referral, in its trace: ids and counts only, never a URL.
       inMessageSpan(byId.get(id)!.message, 'referral stored', () =>
         this.logger.log(
-          { referralId: id, caseId: attachment.caseId, layer: attachment.layer, recipients },
-          'referral stored',
+          {
+            referralId: id,
+            caseId: attachment.caseId,
+            layer: attachment.layer,
+            recipients,
+            ...(decision?.rule === 'loop' ? { rule: 'loop' } : {}),
+          },
+          decision?.rule === 'loop' ? 'referral stored; a loop, not routed' : 'referral stored',
         ),
       );
     }

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { splitPersonalData, type CanonicalReferral, type Decision } from '@wissel/domain';
+import {
+  splitPersonalData,
+  viaLeavingNode,
+  type CanonicalReferral,
+  type Decision,
+  type NodeIdentity,
+} from '@wissel/domain';
 import { MessageHeaders, traceHeaders, type Topics } from '@wissel/messaging';
 import { type DecisionRows } from '@wissel/persistence';
 
@@ -11,6 +17,12 @@ export interface DispatchSubject {
   investigationPriority: 'normal' | 'high' | 'urgent';
 }
 
+/** Where dispatches go (the topics) and who sends them (this node, added to `via`). */
+export interface DispatchOrigin {
+  topics: Topics;
+  node: NodeIdentity;
+}
+
 /**
  * One outbox row per recipient (all of the decision's, or the given ones: a re-decision
  * dispatches only to recipients not yet sent the referral). Keyed by case id, so everything about one case stays in
@@ -20,10 +32,16 @@ export function prepareDispatches(
   subject: DispatchSubject,
   referral: CanonicalReferral,
   decision: Decision & { id: string },
-  topics: Topics,
+  { topics, node }: DispatchOrigin,
   recipients: readonly string[] = decision.recipients,
 ): DecisionRows['dispatches'] {
   const { referralId, caseId } = subject;
+  // The recipient sees this node as the last hop, so the referral cannot come back
+  // unrecognised; the relay signs the payload after this.
+  const skeleton = {
+    ...splitPersonalData(referral).skeleton,
+    via: viaLeavingNode(referral.via, node),
+  };
   return recipients.map((recipientId) => {
     const dispatchId = randomUUID();
     return {
@@ -60,7 +78,7 @@ export function prepareDispatches(
         },
         // Without its persons (W11): the relay adds them from the sealed referral just
         // before signing, so the outbox never holds personal data (DispatchPersonalData).
-        referral: splitPersonalData(referral).skeleton,
+        referral: skeleton,
       },
     };
   });

@@ -79,7 +79,7 @@ export class RedecideReferrals {
       { referralId: row.referralId, caseId: row.caseId, investigationPriority: priority },
       referral,
       decision,
-      this.topics,
+      { topics: this.topics, node: this.rules.node },
       newRecipients,
     );
     const saved = await this.decisions.supersede(row.referralId, row.latest.id, cause, {

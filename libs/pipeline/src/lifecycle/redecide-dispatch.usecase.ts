@@ -6,6 +6,7 @@ import {
   decide,
   factsFromEvidence,
   referralHosts,
+  viaAsReceived,
   type CanonicalReferral,
   type HostTraceFacts,
   type RoutingRules,
@@ -84,7 +85,15 @@ export class RedecideDispatchUseCase {
     }
     // The persons count for the new decision: opened from the sealed referral (W11).
     const [completed] = await this.personalData.complete([dispatch]);
-    const payload = completed!.payload as unknown as DispatchPayload;
+    const dispatched = completed!.payload as unknown as DispatchPayload;
+    // Decided from the referral as it came in: the copy sent out names this node last.
+    const payload = {
+      ...dispatched,
+      referral: {
+        ...dispatched.referral,
+        via: viaAsReceived(dispatched.referral.via, this.rules.node),
+      },
+    };
     const now = this.clock.now();
 
     // A recipient's move names the new location; a re-trace's move keeps the locators.
@@ -131,7 +140,7 @@ export class RedecideDispatchUseCase {
       },
       referral,
       decision,
-      this.topics,
+      { topics: this.topics, node: this.rules.node },
       sentTo,
     );
     const told: OutboxRow[] = request.notifyPrevious

@@ -78,6 +78,8 @@ export const DASHBOARD_HTML = `<!doctype html>
         <tbody></tbody>
       </table>
     </div>
+    <p>Loops stopped (came back through this node, not routed):
+      <span id="routes-loops" class="count" data-testid="routes-loops">–</span></p>
   </section>
 
   <section class="card" id="deadlines-card">

@@ -171,6 +171,8 @@ export const DASHBOARD_JS = `'use strict';
     fill('routes-recipient', routes.byRecipient.map(function (r) {
       return row([r.key || '–', num(r.decisions)], 'route-recipient-' + r.key);
     }), 'no decisions in the last ' + routes.windowHours + ' h', 2);
+    $('routes-loops').textContent = String(routes.loops);
+    $('routes-loops').className = routes.loops > 0 ? 'count bad' : 'count';
   }
 
   function renderDeadLetters(dead) {
