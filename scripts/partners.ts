@@ -2,7 +2,7 @@
  * Partner administration for operators, straight on the database (the same use cases as
  * the gateway's /admin endpoints):
  *
- *   npm run partners -- register <id> --name <name> --source-systems IWF[,OTHER]
+ *   npm run partners -- register <id> --name <name> --source-systems IWF[,OTHER] [--recipients gb-hotline]
  *   npm run partners -- add-key <partnerId> --generate --out <file> [--key-id <id>]
  *   npm run partners -- add-key <partnerId> --public-jwk <file> [--key-id <id>]
  *   npm run partners -- add-key <partnerId> --hmac --generate --out <file> [--key-id <id>]
@@ -18,7 +18,8 @@ import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '@wissel/config';
+import { loadConfig, loadRoutingRules } from '@wissel/config';
+import { type RoutingRules } from '@wissel/domain';
 import { EnvelopeCipher } from '@wissel/crypto';
 import { dataSourceOptions, PartnerRepository, runAsAuditActor } from '@wissel/persistence';
 import {
@@ -35,7 +36,7 @@ import {
 import { cliActor } from './cli-actor';
 
 const USAGE = `usage:
-  npm run partners -- register <id> --name <name> --source-systems <system>[,<system>…]
+  npm run partners -- register <id> --name <name> --source-systems <system>[,<system>…] [--recipients <recipient>[,<recipient>…]]
   npm run partners -- add-key <partnerId> [--key-id <id>] (--generate --out <file> | --public-jwk <file>)
   npm run partners -- add-key <partnerId> --hmac [--key-id <id>] (--generate --out <file> | --secret-file <file>)
   npm run partners -- revoke-key <partnerId> <keyId>
@@ -46,6 +47,7 @@ const { values: flags, positionals } = parseArgs({
   options: {
     name: { type: 'string' },
     'source-systems': { type: 'string' },
+    recipients: { type: 'string' },
     'key-id': { type: 'string' },
     generate: { type: 'boolean' },
     hmac: { type: 'boolean' },
@@ -60,18 +62,30 @@ function usage(): never {
   process.exit(2);
 }
 
-async function run(partners: PartnerRepository, secrets: PartnerSecretSealer): Promise<void> {
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+
+async function run(
+  partners: PartnerRepository,
+  secrets: PartnerSecretSealer,
+  rules: RoutingRules,
+): Promise<void> {
   const clock = new PartnerClock();
   const [command, first, second] = positionals;
   switch (command) {
     case 'register': {
       if (!first || !flags.name || !flags['source-systems']) usage();
-      const partner = await new RegisterPartnerUseCase(partners).execute({
+      const partner = await new RegisterPartnerUseCase(partners, rules).execute({
         id: first,
         name: flags.name,
-        sourceSystems: flags['source-systems'].split(',').map((s) => s.trim()),
+        sourceSystems: list(flags['source-systems']),
+        recipients: list(flags.recipients),
       });
-      console.log(`registered ${partner.id} (${partner.sourceSystems.join(', ')})`);
+      const as = partner.recipients.length > 0 ? `; is ${partner.recipients.join(', ')}` : '';
+      console.log(`registered ${partner.id} (${partner.sourceSystems.join(', ')})${as}`);
       return;
     }
     case 'add-key': {
@@ -107,7 +121,9 @@ async function run(partners: PartnerRepository, secrets: PartnerSecretSealer): P
     }
     case 'list': {
       for (const p of await new ListPartnersUseCase(partners).execute()) {
-        console.log(`${p.id}\t${p.status}\t${p.name}\t[${p.sourceSystems.join(', ')}]`);
+        console.log(
+          `${p.id}\t${p.status}\t${p.name}\t[${p.sourceSystems.join(', ')}]\t[${p.recipients.join(', ')}]`,
+        );
         for (const k of p.keys) {
           console.log(
             `  ${k.keyId}\t${k.alg}\t${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}`,
@@ -144,6 +160,8 @@ async function main(): Promise<void> {
   // The use cases' info logs are for the gateway; here each command prints its own line.
   Logger.overrideLogger(['warn', 'error']);
   const config = loadConfig();
+  // Declared recipients are checked against the routing rules, as in the gateway.
+  const rules = loadRoutingRules(config.ROUTING_CONFIG);
   // HMAC secrets are sealed with the data keys before they are stored, as in the gateway.
   const secrets = new PartnerSecretSealer(
     new EnvelopeCipher(dataKeysFromConfig(config, (message) => console.error(message))),
@@ -152,7 +170,7 @@ async function main(): Promise<void> {
   await dataSource.initialize();
   try {
     // Audited under the operator's name (the same events as the /admin endpoints write).
-    await runAsAuditActor(cliActor(), () => run(new PartnerRepository(dataSource), secrets));
+    await runAsAuditActor(cliActor(), () => run(new PartnerRepository(dataSource), secrets, rules));
   } finally {
     await dataSource.destroy();
   }

@@ -42,6 +42,44 @@ describe('partners CLI', () => {
     await stack.close();
   });
 
+  it('links a partner to the recipients it is, and refuses a link that blurs who is who', async () => {
+    const linked = await partners(
+      'register',
+      'cli-gb',
+      '--name',
+      'GB',
+      '--source-systems',
+      'CLI-GB',
+      '--recipients',
+      'gb-hotline',
+    );
+    expect(linked).toMatchObject({ code: 0, out: expect.stringContaining('is gb-hotline') });
+    expect((await partners('list')).out).toMatch(/^cli-gb\t.*\t\[gb-hotline\]$/m);
+
+    const unlinked = await partners(
+      'register',
+      'de-hotline',
+      '--name',
+      'DE',
+      '--source-systems',
+      'CLI-DE',
+    );
+    expect(unlinked.code).toBe(1);
+    expect(unlinked.err).toMatch(/partner_recipient_unlinked: partner id "de-hotline"/);
+    const unknown = await partners(
+      'register',
+      'cli-x',
+      '--name',
+      'X',
+      '--source-systems',
+      'CLI-X',
+      '--recipients',
+      'xx-hotline',
+    );
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/partner_recipient_unknown: recipient "xx-hotline"/);
+  });
+
   it('leaves no active key when the file for the generated one cannot be written', async () => {
     const taken = join(dir, 'taken.jwk');
     writeFileSync(taken, 'someone else’s\n');

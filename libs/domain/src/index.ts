@@ -45,3 +45,4 @@ export * from './retention/retention-stats';
 export * from './retention/audit-retention';
 export * from './text/storable-text';
 export * from './text/uuid';
+export * from './routing/submitter';

@@ -25,6 +25,7 @@ import { RetentionIndexes1765497600000 } from './migrations/1765497600000-retent
 import { PdqPurgeProgress1765584000000 } from './migrations/1765584000000-pdq-purge-progress';
 import { AuditAnchorGuard1765670400000 } from './migrations/1765670400000-audit-anchor-guard';
 import { InboundDeadLetters1765756800000 } from './migrations/1765756800000-inbound-dead-letters';
+import { PartnerRecipients1765843200000 } from './migrations/1765843200000-partner-recipients';
 
 export const entities = [ReferralEntity, DecisionEntity, OutboxMessageEntity];
 export const migrations = [
@@ -50,6 +51,7 @@ export const migrations = [
   PdqPurgeProgress1765584000000,
   AuditAnchorGuard1765670400000,
   InboundDeadLetters1765756800000,
+  PartnerRecipients1765843200000,
 ];
 
 /**

@@ -7,6 +7,13 @@ export class RegisterPartnerBodyModel {
   @ApiProperty({ example: 'Internet Watch Foundation' }) name!: string;
   @ApiProperty({ type: [String], example: ['IWF'], description: 'sourceRef.system values' })
   sourceSystems!: string[];
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['gb-hotline'],
+    description:
+      "The recipients (routing rules ids) this partner is: never sent its own referrals. Required when the id is a recipient's id",
+  })
+  recipients?: string[];
 }
 
 export class PartnerKeySummaryModel {
@@ -20,6 +27,8 @@ export class PartnerModel {
   @ApiProperty() id!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ type: [String] }) sourceSystems!: string[];
+  @ApiProperty({ type: [String], description: 'The recipients this partner is' })
+  recipients!: string[];
   @ApiProperty({ enum: ['active', 'suspended'] }) status!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiPropertyOptional({ type: [PartnerKeySummaryModel], description: 'In the list only' })

@@ -45,13 +45,18 @@ export class PartnersAdminController {
   @ApiOperation({ summary: 'Register a partner with the source systems it submits under' })
   @ApiBody({ type: RegisterPartnerBodyModel })
   @ApiCreatedResponse({ type: PartnerModel })
-  @ApiProblems({ ...OPERATOR_PROBLEMS, 409: 'The id or a source system is taken' })
+  @ApiProblems({
+    ...OPERATOR_PROBLEMS,
+    400: 'Invalid: a field, a recipient that does not exist, or an id that is a recipient id without declaring it',
+    409: 'The id or a source system is taken',
+  })
   async registerPartner(@Req() request: GatewayRequest) {
     const body = (await this.bodies.readJson(request)) as Partial<RegisterPartnerCommand> | null;
     return this.register.execute({
       id: body?.id as string,
       name: body?.name as string,
       sourceSystems: body?.sourceSystems as string[],
+      ...(body?.recipients === undefined ? {} : { recipients: body.recipients }),
     });
   }
 

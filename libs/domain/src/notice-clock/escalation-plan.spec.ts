@@ -1,5 +1,5 @@
 import { type Recipient, type RoutingRules } from '../routing/routing-rules';
-import { escalationPlan } from './escalation-plan';
+import { escalationPlan, withoutSenders } from './escalation-plan';
 import { type OpenNotice } from './open-notice';
 
 const recipient = (id: string, kind: Recipient['kind'], country?: string): [string, Recipient] => [
@@ -72,5 +72,25 @@ describe('escalationPlan', () => {
     const plan = escalationPlan(notice('gone-hotline'), full);
     expect(plan.escalateTo).toEqual([{ recipient: 'intl-police', role: 'police' }]);
     expect(plan.unfilled).toEqual(['authority']);
+  });
+});
+
+describe('withoutSenders', () => {
+  const plan = escalationPlan(notice('nl-hotline'), full);
+
+  it('never escalates to where the referral came from; the role is left unfilled', () => {
+    const fromPolice = withoutSenders(plan, (id) => id === 'nl-police', full);
+    expect(fromPolice.escalateTo).toEqual([{ recipient: 'nl-authority', role: 'authority' }]);
+    expect(fromPolice.unfilled).toEqual(['police']);
+  });
+
+  it('goes to review when every target is a sender', () => {
+    const none = withoutSenders(plan, () => true, full);
+    expect(none.escalateTo).toEqual([{ recipient: 'review', role: 'review' }]);
+    expect(none.unfilled).toEqual(['authority', 'police']);
+  });
+
+  it('keeps the plan when no target is a sender', () => {
+    expect(withoutSenders(plan, () => false, full)).toEqual(plan);
   });
 });

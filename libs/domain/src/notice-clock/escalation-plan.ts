@@ -55,3 +55,23 @@ export function escalationPlan(notice: OpenNotice, rules: RoutingRules): Escalat
     unfilled,
   };
 }
+
+/**
+ * The plan without the referral's senders: an escalation never goes back to where the
+ * referral came from (a hop in its `via`, its source system, or the recipients of the
+ * partner that submitted it). A role left without a target is unfilled, as when no
+ * recipient fills it; with no target at all, the review recipient.
+ */
+export function withoutSenders(
+  plan: EscalationPlan,
+  isSender: (recipientId: string) => boolean,
+  rules: Pick<RoutingRules, 'reviewRecipient'>,
+): EscalationPlan {
+  const escalateTo = plan.escalateTo.filter((t) => t.role === 'review' || !isSender(t.recipient));
+  const dropped = plan.escalateTo
+    .filter((t) => !escalateTo.includes(t))
+    .map((t) => t.role as Exclude<EscalationRole, 'review'>);
+  if (escalateTo.length === 0)
+    escalateTo.push({ recipient: rules.reviewRecipient, role: 'review' });
+  return { ...plan, escalateTo, unfilled: [...plan.unfilled, ...dropped] };
+}

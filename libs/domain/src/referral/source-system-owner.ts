@@ -4,6 +4,8 @@ import { type CanonicalReferral } from './canonical-referral';
 export interface SourceSystemOwner {
   partnerId: string;
   systems: readonly string[];
+  /** The recipients the partner declared it is: never sent what it submits. */
+  recipients?: readonly string[];
 }
 
 export interface SourceSystemRejection {

@@ -10,6 +10,7 @@ import { loopThroughNode } from './loop';
 import { NO_FACTS, type RoutingFacts } from './routing-facts';
 import { type RoutingRules } from './routing-rules';
 import { unknownLocations } from './unknown-locations';
+import { type Submitter } from './submitter';
 
 /**
  * Decides one referral once de-duplication has placed it in a case and its hosts are
@@ -24,6 +25,7 @@ export function decide(
   rules: RoutingRules,
   context: CaseContext,
   facts: RoutingFacts = NO_FACTS,
+  submitter?: Submitter,
 ): Decision {
   const hosting = hostingFindings(referral, facts, rules);
   const investigation = investigationFindings(referral, facts);
@@ -40,6 +42,9 @@ export function decide(
     investigation,
     unknownLocations: unknown,
     facts: toEvidenceFacts(facts, referral),
+    ...(submitter
+      ? { submitter: { partnerId: submitter.partnerId, recipients: [...submitter.recipients] } }
+      : {}),
   };
   const base = { evidence, rulesetVersion: rules.version };
   const nobody = {
@@ -66,6 +71,7 @@ export function decide(
       holds: facts.holds,
       noticedLocators: noticedLocators(referral, context),
       unknownLocations: unknown,
+      ...(submitter ? { submitter } : {}),
     },
     rules,
   );

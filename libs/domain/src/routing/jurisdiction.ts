@@ -4,6 +4,7 @@ import { cameThrough } from './loop';
 import { policeFor } from './police-for-country';
 import { type MatchedHold } from './routing-facts';
 import { findRecipient, type Recipient, type RoutingRules } from './routing-rules';
+import { isSenderOf, type Submitter } from './submitter';
 import { type UnknownLocation } from './unknown-locations';
 
 /**
@@ -77,6 +78,8 @@ export interface JurisdictionFacts {
   noticedLocators?: ReadonlySet<number>;
   /** Pseudo-country codes found where a country was looked for: each means unknown. */
   unknownLocations?: readonly UnknownLocation[];
+  /** The authenticated sender: its recipients never get the referral. */
+  submitter?: Submitter;
 }
 
 /** Every rule a route can name: a list, so the API's documentation enumerates them. */
@@ -176,7 +179,8 @@ export function statedInvestigation(referral: CanonicalReferral): InvestigationF
  * - hidden services → police; unknown or CDN-hidden hosting → the review queue;
  * - a pseudo-country code read anywhere → review, and confidence is low;
  * - a matched police hold → police only, removal waits;
- * - never back to the sender or anyone in `via` (dropped and recorded); nothing left → review.
+ * - never back to the sender (its authenticated submitter's recipients, its source system) or
+ *   anyone in `via` (dropped and recorded); nothing left → review.
  */
 export function decideJurisdiction(
   referral: CanonicalReferral,
@@ -279,14 +283,12 @@ export function decideJurisdiction(
     ];
   }
 
-  // Never back to the sender or anyone it passed through.
+  // Never back to the sender (authenticated or named) or anyone it passed through.
   const droppedForLoop = new Set<string>();
   const kept = chosen.filter((route) => {
-    const recipient = rules.recipients.get(route.recipient);
     if (
-      recipient &&
       route.recipient !== rules.reviewRecipient &&
-      cameThrough(referral, recipient)
+      isSenderOf(referral, route.recipient, rules, facts.submitter)
     ) {
       droppedForLoop.add(route.recipient);
       return false;

@@ -15,8 +15,14 @@ const input = (over: Partial<AclPlanInput> = {}): AclPlanInput => ({
     { id: 'fr-hotline', kind: 'partner_hotline', delivery: 'webhook' },
   ],
   partners: [
-    { id: 'ncmec', user: 'ncmec', inbound: ['cybertip'], systems: ['NCMEC'] },
-    { id: 'iwf', user: 'iwf-k', inbound: ['canonical', 'urgent'], systems: ['IWF'] },
+    { id: 'ncmec', user: 'ncmec', inbound: ['cybertip'], systems: ['NCMEC'], recipients: [] },
+    {
+      id: 'iwf',
+      user: 'iwf-k',
+      inbound: ['canonical', 'urgent'],
+      systems: ['IWF'],
+      recipients: [],
+    },
   ],
   users: { router: 'wissel-router', dispatcher: 'wissel-dispatcher', gateway: 'wissel-gateway' },
   groups: { router: 'wissel-router', status: 'wissel-status' },
@@ -114,7 +120,13 @@ describe('planKafkaAcls', () => {
     const both = planKafkaAcls(
       input({
         partners: [
-          { id: 'offlimits', user: 'nl-hotline', inbound: ['canonical'], systems: ['OL'] },
+          {
+            id: 'offlimits',
+            user: 'nl-hotline',
+            inbound: ['canonical'],
+            systems: ['OL'],
+            recipients: [],
+          },
         ],
       }),
     );
@@ -127,7 +139,9 @@ describe('planKafkaAcls', () => {
     expect(() =>
       planKafkaAcls(
         input({
-          partners: [{ id: 'x', user: 'wissel-router', inbound: ['xarf'], systems: ['X'] }],
+          partners: [
+            { id: 'x', user: 'wissel-router', inbound: ['xarf'], systems: ['X'], recipients: [] },
+          ],
         }),
       ),
     ).toThrow(/app users/);
@@ -159,18 +173,34 @@ describe('parseKafkaPartners', () => {
   it('reads partners with their lanes, source systems and users', () => {
     expect(
       parseKafkaPartners(
-        'partners:\n  ncmec: { inbound: [cybertip], systems: [NCMEC] }\n' +
+        'partners:\n  ncmec: { inbound: [cybertip], systems: [NCMEC], recipients: [us-centre] }\n' +
           '  iwf: { inbound: [canonical, urgent, canonical], systems: [IWF, IWF-2], user: iwf-k }\n',
       ),
     ).toEqual([
-      { id: 'ncmec', user: 'ncmec', inbound: ['cybertip'], systems: ['NCMEC'] },
-      { id: 'iwf', user: 'iwf-k', inbound: ['canonical', 'urgent'], systems: ['IWF', 'IWF-2'] },
+      {
+        id: 'ncmec',
+        user: 'ncmec',
+        inbound: ['cybertip'],
+        systems: ['NCMEC'],
+        recipients: ['us-centre'],
+      },
+      {
+        id: 'iwf',
+        user: 'iwf-k',
+        inbound: ['canonical', 'urgent'],
+        systems: ['IWF', 'IWF-2'],
+        recipients: [],
+      },
     ]);
     expect(parseKafkaPartners('')).toEqual([]);
   });
 
   it.each([
     ['partners:\n  x: { inbound: [status], systems: [X] }\n', /inbound must list/],
+    [
+      'partners:\n  x: { inbound: [xarf], systems: [X], recipients: gb-hotline }\n',
+      /recipients must list/,
+    ],
     ['partners:\n  x: { inbound: [], systems: [X] }\n', /inbound must list/],
     ['partners:\n  x: { inbound: [xarf], systems: [X], topics: [a] }\n', /unknown keys topics/],
     ['partners:\n  X!: { inbound: [xarf], systems: [X] }\n', /invalid/],

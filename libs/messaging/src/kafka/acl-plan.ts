@@ -31,6 +31,8 @@ export interface KafkaPartner {
   inbound: InboundLane[];
   /** The sourceRef.system values it sends under; the router dead-letters any other. */
   systems: string[];
+  /** The recipients (routing rules ids) it is: never sent what it sends. */
+  recipients: string[];
 }
 
 export interface AclPlanInput {
@@ -172,7 +174,7 @@ export function formatAclTable(rules: AclRule[]): string {
  * The Kafka partners file (config/kafka-partners.yaml):
  *
  *   partners:
- *     ncmec: { inbound: [cybertip], systems: [NCMEC] }
+ *     ncmec: { inbound: [cybertip], systems: [NCMEC], recipients: [us-centre] }
  *     iwf: { inbound: [canonical, urgent], systems: [IWF], user: iwf-kafka }
  *
  * A source system belongs to one partner only (as in the partner registry).
@@ -189,8 +191,15 @@ export function parseKafkaPartners(text: string): KafkaPartner[] {
     if (!PARTNER_TOPIC_ID.test(id)) {
       throw new Error(`partner id "${id}" is invalid (lower-case letters, digits and "-")`);
     }
-    const entry = (value ?? {}) as { inbound?: unknown; user?: unknown; systems?: unknown };
-    const extra = Object.keys(entry).filter((k) => !['inbound', 'user', 'systems'].includes(k));
+    const entry = (value ?? {}) as {
+      inbound?: unknown;
+      user?: unknown;
+      systems?: unknown;
+      recipients?: unknown;
+    };
+    const extra = Object.keys(entry).filter(
+      (k) => !['inbound', 'user', 'systems', 'recipients'].includes(k),
+    );
     if (extra.length > 0) throw new Error(`partner ${id}: unknown keys ${extra.join(', ')}`);
     const inbound = entry.inbound;
     if (
@@ -219,11 +228,19 @@ export function parseKafkaPartners(text: string): KafkaPartner[] {
       }
       owners.set(system, id);
     }
+    const recipients = entry.recipients ?? [];
+    if (
+      !Array.isArray(recipients) ||
+      !recipients.every((x) => typeof x === 'string' && x.trim().length > 0)
+    ) {
+      throw new Error(`partner ${id}: recipients must list the recipient ids it is`);
+    }
     return {
       id,
       user,
       inbound: [...new Set(inbound as InboundLane[])],
       systems: [...new Set(systems as string[])],
+      recipients: [...new Set(recipients as string[])],
     };
   });
 }

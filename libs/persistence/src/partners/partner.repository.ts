@@ -10,6 +10,8 @@ export interface PartnerRow {
   id: string;
   name: string;
   sourceSystems: string[];
+  /** The recipients this partner is: never sent its own referrals. */
+  recipients: string[];
   status: PartnerStatus;
   createdAt: Date;
 }
@@ -33,7 +35,7 @@ export interface PartnerKeyRecord {
   /** HMAC-SHA256 keys stored before sealing and not sealed yet: the secret in the clear. */
   legacyHmacSecret: Buffer | null;
   revokedAt: Date | null;
-  partner: Pick<PartnerRow, 'id' | 'status' | 'sourceSystems'>;
+  partner: Pick<PartnerRow, 'id' | 'status' | 'sourceSystems' | 'recipients'>;
 }
 
 export type RegisterOutcome =
@@ -56,7 +58,7 @@ export interface StoredHmacSecret<T> {
   secret: T;
 }
 
-const PARTNER_COLUMNS = `id, name, source_systems AS "sourceSystems", status, created_at AS "createdAt"`;
+const PARTNER_COLUMNS = `id, name, source_systems AS "sourceSystems", recipients, status, created_at AS "createdAt"`;
 
 /** Partners and their signing keys. */
 @Injectable()
@@ -71,7 +73,12 @@ export class PartnerRepository {
    * system may belong to one partner only, or one partner could resubmit (and so learn of)
    * another's sourceRef; the table lock makes the check and the insert one step.
    */
-  async register(partner: { id: string; name: string; sourceSystems: string[] }) {
+  async register(partner: {
+    id: string;
+    name: string;
+    sourceSystems: string[];
+    recipients: string[];
+  }) {
     return this.dataSource.transaction(async (manager): Promise<RegisterOutcome> => {
       await manager.query(`LOCK TABLE partner IN SHARE ROW EXCLUSIVE MODE`);
       const taken: Array<{ system: string; partnerId: string }> = await manager.query(
@@ -82,17 +89,18 @@ export class PartnerRepository {
       );
       if (taken.length > 0) return { outcome: 'source_systems_taken', taken };
       const rows: PartnerRow[] = await manager.query(
-        `INSERT INTO partner (id, name, source_systems) VALUES ($1, $2, $3::text[])
+        `INSERT INTO partner (id, name, source_systems, recipients)
+         VALUES ($1, $2, $3::text[], $4::text[])
          ON CONFLICT (id) DO NOTHING
          RETURNING ${PARTNER_COLUMNS}`,
-        [partner.id, partner.name, partner.sourceSystems],
+        [partner.id, partner.name, partner.sourceSystems, partner.recipients],
       );
       const [row] = rows;
       if (!row) return { outcome: 'id_taken' };
       await this.audit.record(manager, {
         action: 'partner.registered',
         subject: row.id,
-        details: { sourceSystems: row.sourceSystems },
+        details: { sourceSystems: row.sourceSystems, recipients: row.recipients },
       });
       return { outcome: 'registered', partner: row };
     });
@@ -109,7 +117,7 @@ export class PartnerRepository {
   /** Every partner with its keys (no key material), by id. */
   async list(): Promise<Array<PartnerRow & { keys: PartnerKeySummary[] }>> {
     return this.dataSource.query(
-      `SELECT p.id, p.name, p.source_systems AS "sourceSystems", p.status, p.created_at AS "createdAt",
+      `SELECT p.id, p.name, p.source_systems AS "sourceSystems", p.recipients, p.status, p.created_at AS "createdAt",
               coalesce(jsonb_agg(jsonb_build_object(
                 'keyId', k.key_id, 'alg', k.alg, 'createdAt', k.created_at, 'revokedAt', k.revoked_at)
                 ORDER BY k.created_at) FILTER (WHERE k.key_id IS NOT NULL), '[]') AS keys
@@ -187,7 +195,8 @@ export class PartnerRepository {
       `SELECT k.key_id AS "keyId", k.alg, k.public_jwk AS "publicJwk",
               k.hmac_secret_sealed AS "hmacSecretSealed", k.hmac_secret AS "legacyHmacSecret",
               k.revoked_at AS "revokedAt",
-              jsonb_build_object('id', p.id, 'status', p.status, 'sourceSystems', p.source_systems) AS partner
+              jsonb_build_object('id', p.id, 'status', p.status, 'sourceSystems', p.source_systems,
+                                 'recipients', p.recipients) AS partner
          FROM partner_key k JOIN partner p ON p.id = k.partner_id
         WHERE k.key_id = $1`,
       [keyId],

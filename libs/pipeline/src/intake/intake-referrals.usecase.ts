@@ -12,6 +12,7 @@ import {
   type RoutingFacts,
   type RoutingRules,
   type SourceSystemOwner,
+  type Submitter,
 } from '@wissel/domain';
 import { PARSERS, type InboundFormat } from '@wissel/formats';
 import { inMessageSpan, Topics, type InboundMessage } from '@wissel/messaging';
@@ -30,6 +31,7 @@ import { DeadLetterWriter, type DeadLetter } from './dead-letter-writer';
 import { KnownMaterial, type MediaKnowledge } from './known-material';
 import { PdqCaseIndex } from './pdq-case-index';
 import { prepareDispatches } from './prepare-dispatches';
+import { submitterOf } from './submitter-of';
 
 export interface IntakeOutcome {
   stored: number;
@@ -43,6 +45,7 @@ interface Candidate {
   canonical: CanonicalReferral;
   known: MediaKnowledge;
   facts: RoutingFacts;
+  submitter: Submitter | undefined;
 }
 
 /**
@@ -100,7 +103,7 @@ export class IntakeReferralsUseCase {
       this.metrics.timed('trace', () => this.routingFacts.gather(referrals)),
     ]);
     const candidates = parsed.map(({ message, referral }, i) =>
-      this.prepare(format, referral, message, known[i]!, facts[i]!),
+      this.prepare(format, referral, message, known[i]!, facts[i]!, submitterOf(message, owner)),
     );
 
     const { stored, duplicates } = await this.metrics.timed('store', () =>
@@ -129,6 +132,7 @@ export class IntakeReferralsUseCase {
     message: InboundMessage,
     known: MediaKnowledge,
     facts: RoutingFacts,
+    submitter: Submitter | undefined,
   ): Candidate {
     const keys = referralKeys(referral);
     const id = randomUUID();
@@ -157,6 +161,7 @@ export class IntakeReferralsUseCase {
       canonical: referral,
       known,
       facts,
+      submitter,
     };
   }
 
@@ -174,9 +179,12 @@ export class IntakeReferralsUseCase {
   }
 
   private decideInTrace(candidate: Candidate, attachment: CaseAttachment): DecisionRows {
-    const { canonical, item, known, facts } = candidate;
+    const { canonical, item, known, facts, submitter } = candidate;
     const context: CaseContext = { ...attachment, ...known };
-    const decision = { id: randomUUID(), ...decide(canonical, this.rules, context, facts) };
+    const decision = {
+      id: randomUUID(),
+      ...decide(canonical, this.rules, context, facts, submitter),
+    };
     const priority = investigationPriority(effectivePriority(canonical), known);
     return {
       decision,

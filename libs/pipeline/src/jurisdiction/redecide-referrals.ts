@@ -7,6 +7,7 @@ import {
   effectivePriority,
   factsFromEvidence,
   investigationPriority,
+  submitterFromEvidence,
   type CanonicalReferral,
   type RoutingRules,
 } from '@wissel/domain';
@@ -70,7 +71,13 @@ export class RedecideReferrals {
     const [current] = await this.facts.current([{ referral, hosts: stored.hosts }]);
     const decision = {
       id: randomUUID(),
-      ...decide(referral, this.rules, context, { ...stored, ...current! }),
+      ...decide(
+        referral,
+        this.rules,
+        context,
+        { ...stored, ...current! },
+        submitterFromEvidence(row.latest.evidence),
+      ),
     };
     const already = new Set(await this.decisions.dispatchedRecipients(row.referralId));
     const newRecipients = decision.recipients.filter((id) => !already.has(id));

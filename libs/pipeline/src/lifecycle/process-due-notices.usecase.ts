@@ -5,8 +5,11 @@ import {
   escalateDispatch,
   escalateUnacknowledged,
   escalationPlan,
+  isSenderOf,
   locatorHost,
   moveAfterRetrace,
+  submitterFromEvidence,
+  withoutSenders,
   type CanonicalReferral,
   type DueBreach,
   type DueReminder,
@@ -127,10 +130,16 @@ export class ProcessDueNoticesUseCase {
     return escalated;
   }
 
-  private escalateSilent(dispatch: OutboxDispatch, hours: number, now: Date): Promise<boolean> {
+  private async escalateSilent(
+    dispatch: OutboxDispatch,
+    hours: number,
+    now: Date,
+  ): Promise<boolean> {
     const dispatchedAt = new Date(dispatch.dispatchedAt);
     const deadline = new Date(dispatchedAt.getTime() + hours * 3_600_000);
-    const plan = escalationPlan(
+    const payload = dispatch.payload as unknown as DispatchPayload;
+    const evidence = (await this.repository.decisionEvidence(payload.decision.id)) ?? {};
+    const planned = escalationPlan(
       {
         dispatchId: dispatch.dispatchId,
         caseId: dispatch.caseId,
@@ -142,7 +151,7 @@ export class ProcessDueNoticesUseCase {
       },
       this.rules,
     );
-    const payload = dispatch.payload as unknown as DispatchPayload;
+    const plan = this.withoutSenders(planned, payload, evidence);
     return this.repository.transaction(async (tx) => {
       const record = await lockOrCreateDispatchState(this.repository, tx, dispatch.dispatchId);
       if (!record) return false;
@@ -251,14 +260,32 @@ export class ProcessDueNoticesUseCase {
     });
   }
 
+  /**
+   * An escalation never goes back to where the referral came from: a hop in its `via`, its
+   * source system, or a recipient of the partner that submitted it (the decision names it).
+   */
+  private withoutSenders(
+    plan: EscalationPlan,
+    payload: DispatchPayload,
+    evidence: Record<string, unknown>,
+  ): EscalationPlan {
+    const submitter = submitterFromEvidence(evidence);
+    return withoutSenders(
+      plan,
+      (id) => isSenderOf(payload.referral, id, this.rules, submitter),
+      this.rules,
+    );
+  }
+
   private async breach(
-    { notice, plan }: DueBreach,
+    { notice, plan: planned }: DueBreach,
     now: Date,
   ): Promise<'escalated' | 'moved' | 'skipped'> {
     const dispatch = await this.repository.outboxDispatch(notice.dispatchId);
     if (!dispatch) return 'skipped';
     const payload = dispatch.payload as unknown as DispatchPayload;
     const evidence = (await this.repository.decisionEvidence(payload.decision.id)) ?? {};
+    const plan = this.withoutSenders(planned, payload, evidence);
     // Re-trace first, outside the transaction: no row lock waits on DNS.
     const hosts = routeHosts(evidence, payload.decision.routes);
     const fresh = await this.retracer.trace(hosts);

@@ -6,6 +6,7 @@ import {
   decide,
   factsFromEvidence,
   referralHosts,
+  submitterFromEvidence,
   viaAsReceived,
   type CanonicalReferral,
   type HostTraceFacts,
@@ -113,11 +114,14 @@ export class RedecideDispatchUseCase {
     const excluded = request.excludeRecipients;
     const input =
       excluded.length > 0 ? { ...referral, via: [...referral.via, ...excluded] } : referral;
-    const decided = decide(input, this.rules, contextFromEvidence(latest.evidence), {
-      ...stored,
-      hosts,
-      ...current!,
-    });
+    // The submitter stays excluded: the record of the first decision names it.
+    const decided = decide(
+      input,
+      this.rules,
+      contextFromEvidence(latest.evidence),
+      { ...stored, hosts, ...current! },
+      submitterFromEvidence(latest.evidence),
+    );
     const decision = {
       id: randomUUID(),
       ...decided,

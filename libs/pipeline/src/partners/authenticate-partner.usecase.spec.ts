@@ -31,7 +31,7 @@ function record(overrides: Partial<PartnerKeyRecord> = {}): PartnerKeyRecord {
     hmacSecretSealed: null,
     legacyHmacSecret: null,
     revokedAt: null,
-    partner: { id: 'iwf', status: 'active', sourceSystems: ['IWF'] },
+    partner: { id: 'iwf', status: 'active', sourceSystems: ['IWF'], recipients: [] },
     ...overrides,
   };
 }
@@ -108,7 +108,10 @@ describe('AuthenticatePartnerUseCase', () => {
     ['a revoked key', () => (key = record({ revokedAt: new Date(NOW) })), 'key_revoked'],
     [
       "a suspended partner's key",
-      () => (key = record({ partner: { id: 'iwf', status: 'suspended', sourceSystems: ['IWF'] } })),
+      () =>
+        (key = record({
+          partner: { id: 'iwf', status: 'suspended', sourceSystems: ['IWF'], recipients: [] },
+        })),
       'partner_suspended',
     ],
     [
@@ -182,7 +185,7 @@ describe('AuthenticatePartnerUseCase: HMAC keys', () => {
     hmacSecretSealed: null,
     legacyHmacSecret: null,
     revokedAt: null,
-    partner: { id: 'iwf', status: 'active', sourceSystems: ['IWF'] },
+    partner: { id: 'iwf', status: 'active', sourceSystems: ['IWF'], recipients: [] },
     ...material,
   });
   const authenticate = (stored: PartnerKeyRecord) =>

@@ -37,6 +37,8 @@ export interface SignedRequest extends HttpMessage {
 export interface AuthenticatedPartner {
   partnerId: string;
   sourceSystems: string[];
+  /** The recipients it declared it is: never sent its own referrals. */
+  recipients: string[];
   evidence: SignatureEvidence;
 }
 
@@ -129,6 +131,7 @@ export class AuthenticatePartnerUseCase {
     return {
       partnerId: partner.id,
       sourceSystems: partner.sourceSystems,
+      recipients: partner.recipients ?? [],
       evidence: {
         keyId: verified.keyId,
         alg: verified.alg,

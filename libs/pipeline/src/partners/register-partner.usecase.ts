@@ -1,4 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ROUTING_RULES } from '@wissel/config';
+import { partnerLinkProblems, type RoutingRules } from '@wissel/domain';
 import { PartnerRepository, type PartnerRow } from '@wissel/persistence';
 import { ConflictError, MalformedRequestError } from './partner-errors';
 
@@ -7,22 +9,38 @@ export interface RegisterPartnerCommand {
   name: string;
   /** The sourceRef.system values the partner submits under. */
   sourceSystems: string[];
+  /**
+   * The recipients (routing rules ids) this partner is: never sent its own referrals.
+   * Required when the partner's id is a recipient's id.
+   */
+  recipients?: string[];
 }
 
 export const PARTNER_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 // As sourceRef.system in the canonical referral schema.
 const SOURCE_SYSTEM_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 
-/** Registers a partner (operators only). A source system can belong to one partner only. */
+/**
+ * Registers a partner (operators only). A source system can belong to one partner only;
+ * the recipients it declares must be in the routing rules, and an id that is a recipient's
+ * must be declared as that recipient.
+ */
 @Injectable()
 export class RegisterPartnerUseCase {
   private readonly logger = new Logger('partner-admin');
 
-  constructor(private readonly partners: PartnerRepository) {}
+  constructor(
+    private readonly partners: PartnerRepository,
+    @Inject(ROUTING_RULES) private readonly rules: Pick<RoutingRules, 'recipients'>,
+  ) {}
 
   async execute(command: RegisterPartnerCommand): Promise<PartnerRow> {
-    const { id, name, sourceSystems } = validate(command);
-    const result = await this.partners.register({ id, name, sourceSystems });
+    const { id, name, sourceSystems, recipients = [] } = validate(command);
+    const [problem] = partnerLinkProblems(id, recipients, this.rules);
+    if (problem) {
+      throw new MalformedRequestError(problem.code, problem.detail, { field: 'recipients' });
+    }
+    const result = await this.partners.register({ id, name, sourceSystems, recipients });
     if (result.outcome === 'id_taken') {
       throw new ConflictError('partner_exists', `a partner "${id}" is already registered`, {
         field: 'id',
@@ -36,7 +54,7 @@ export class RegisterPartnerUseCase {
         { field: 'sourceSystems' },
       );
     }
-    this.logger.log({ partnerId: id }, 'partner registered');
+    this.logger.log({ partnerId: id, recipients }, 'partner registered');
     return result.partner;
   }
 }
@@ -62,5 +80,14 @@ function validate(command: RegisterPartnerCommand): RegisterPartnerCommand {
       'sourceSystems must be a non-empty list of sourceRef.system names (letters, digits, "._:-")',
     );
   }
-  return { id: command.id, name, sourceSystems: [...new Set(systems)] };
+  const recipients = command.recipients ?? [];
+  if (!Array.isArray(recipients) || recipients.some((r) => typeof r !== 'string' || r === '')) {
+    throw invalid('recipients', 'recipients must be a list of recipient ids');
+  }
+  return {
+    id: command.id,
+    name,
+    sourceSystems: [...new Set(systems)],
+    recipients: [...new Set(recipients)],
+  };
 }

@@ -28,6 +28,7 @@ const referral = (id: string, system = 'IWF') => {
 const partner: AuthenticatedPartner = {
   partnerId: 'iwf',
   sourceSystems: ['IWF'],
+  recipients: ['gb-hotline'],
   evidence: {
     keyId: 'iwf-1',
     alg: 'ed25519',

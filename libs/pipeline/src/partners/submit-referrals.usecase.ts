@@ -29,6 +29,8 @@ import {
 /** Headers on each referral the gateway produces, naming who sent it and how it was signed. */
 export const PartnerMessageHeaders = {
   partnerId: 'wissel-partner-id',
+  /** The recipients the partner declared it is, comma-separated: the router never picks them. */
+  partnerRecipients: 'wissel-partner-recipients',
   submissionId: 'wissel-submission-id',
   signatureKeyId: 'wissel-signature-key-id',
   /** The inbound_evidence row of the signed request (W11 chain of custody). */
@@ -196,6 +198,7 @@ export class SubmitReferralsUseCase {
       headers: {
         [MessageHeaders.schema]: SUBMISSION_SCHEMA[format],
         [PartnerMessageHeaders.partnerId]: partner.partnerId,
+        [PartnerMessageHeaders.partnerRecipients]: partner.recipients.join(','),
         [PartnerMessageHeaders.submissionId]: claim.id,
         [PartnerMessageHeaders.signatureKeyId]: partner.evidence.keyId,
         ...(evidenceId === null ? {} : { [PartnerMessageHeaders.evidenceId]: evidenceId }),

@@ -2,6 +2,7 @@ import {
   contextFromEvidence,
   decide,
   factsFromEvidence,
+  submitterFromEvidence,
   WhatIfTally,
   type RoutingRules,
   type WhatIfReport,
@@ -40,6 +41,7 @@ export class WhatIfUseCase {
         candidate,
         contextFromEvidence(evidence),
         factsFromEvidence(evidence, referral),
+        submitterFromEvidence(evidence),
       );
       tally.add(stored.referralId, stored.decision, next);
     }
