@@ -37,9 +37,9 @@ describe('unacknowledged dispatches', () => {
     await stack.close();
   });
 
-  async function dispatched(path: string) {
+  async function dispatched(path: string, system = 'UNACKED-TEST') {
     const referral = canonicalReferral({
-      sourceRef: { system: 'UNACKED-TEST', id: `U-${randomUUID()}` },
+      sourceRef: { system, id: `U-${randomUUID()}` },
       via: [],
       locators: [{ kind: 'web_page', url: `https://silent.unacked.test/${path}` }],
       hints: {},
@@ -106,5 +106,27 @@ describe('unacknowledged dispatches', () => {
     await new Promise((r) => setTimeout(r, 800));
     expect(escalations('nl-authority', silent)).toHaveLength(1);
     expect(escalations('nl-authority', answered)).toHaveLength(0);
+  });
+
+  it('never escalates to the police system the referral came from', async () => {
+    clock.set(Date.now());
+    // The Dutch police sent it (its recipient id as the source system): hosted at home, it
+    // goes to the hotline only, and the hotline's silence is not reported back to the police.
+    const fromPolice = await dispatched('from-police.jpg', 'nl-police');
+    clock.set(Date.now() + 25 * HOUR);
+    await readers['nl-authority']!.until(
+      () => escalations('nl-authority', fromPolice).length > 0,
+      'the escalation to nl-authority',
+    );
+    expect(JSON.parse(escalations('nl-authority', fromPolice)[0]!.value)).toMatchObject({
+      unfilled: ['police'],
+    });
+    await new Promise((r) => setTimeout(r, 800));
+    expect(escalations('nl-police', fromPolice)).toHaveLength(0);
+    const { rows } = await stack.db.query<{ escalated_to: string[] }>(
+      `SELECT escalated_to FROM dispatch_state WHERE dispatch_id = $1`,
+      [fromPolice],
+    );
+    expect(rows).toEqual([{ escalated_to: ['nl-authority'] }]);
   });
 });
