@@ -1,6 +1,5 @@
 import { type CanonicalReferral } from '../referral/canonical-referral';
 import { toCountry } from '../referral/country';
-import { cameThrough } from './loop';
 import { policeFor } from './police-for-country';
 import { type MatchedHold } from './routing-facts';
 import { findRecipient, type Recipient, type RoutingRules } from './routing-rules';

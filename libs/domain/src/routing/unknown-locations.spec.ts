@@ -17,6 +17,7 @@ const recipient = (id: string, kind: Recipient['kind'], country?: string) =>
 
 const rules: RoutingRules = {
   version: 'test.3',
+  node: { hopIds: ['wissel.nl'] },
   home: 'NL',
   reviewRecipient: 'review',
   recipients: new Map<string, Recipient>([
