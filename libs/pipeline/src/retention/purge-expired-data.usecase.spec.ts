@@ -21,6 +21,7 @@ function fakeRetention(failing: Set<string> = new Set()) {
     stripDispatchPayloads: run('stripDispatchPayloads', 0),
     deleteMessages: run('deleteMessages', 0),
     deleteDeadLetters: run('deleteDeadLetters', 0),
+    deleteInboundDeadLetters: run('deleteInboundDeadLetters', 0),
     deleteSubmissions: run('deleteSubmissions', 0),
     deleteDispatchStates: run('deleteDispatchStates', { states: 0, outbox: 0 }),
     deleteOutboxRows: run('deleteOutboxRows', 0),
