@@ -1,4 +1,4 @@
-import { type SourceSystemOwner, type Submitter } from '@wissel/domain';
+import { isStorableText, type SourceSystemOwner, type Submitter } from '@wissel/domain';
 import { type InboundMessage } from '@wissel/messaging';
 import { PartnerMessageHeaders } from '../partners/submit-referrals.usecase';
 
@@ -14,9 +14,11 @@ export function submitterOf(
 ): Submitter | undefined {
   if (owner) return { partnerId: owner.partnerId, recipients: [...(owner.recipients ?? [])] };
   const partnerId = message.headers[PartnerMessageHeaders.partnerId];
-  if (!partnerId) return undefined;
+  // The gateway writes plain ids; a header PostgreSQL could not store in the decision's
+  // evidence (U+0000, a lone surrogate) is not the gateway's, and names no one.
+  if (!partnerId || !isStorableText(partnerId)) return undefined;
   const recipients = (message.headers[PartnerMessageHeaders.partnerRecipients] ?? '')
     .split(',')
-    .filter((id) => id !== '');
+    .filter((id) => id !== '' && isStorableText(id));
   return { partnerId, recipients };
 }
