@@ -32,6 +32,7 @@ const VARIES = new Set([
   'producedAt',
   'offset',
   'nextCursor',
+  'state', // a delivery's: queued until the relay publishes it, then dispatched, acked…
   'value', // a dispatch: its own ids, times and hashes
   'headers', // a dispatch's: its id, signature, trace (the names must match, not the values)
 ]);
